@@ -1,0 +1,5 @@
+"""Allow `python -m fieldapp`."""
+
+from fieldapp.cli import main
+
+raise SystemExit(main())

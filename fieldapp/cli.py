@@ -1,0 +1,329 @@
+"""`fieldapp`: the supervisor's and IT's scripting surface over the store.
+
+Exit codes: 0 ok; 2 invalid input or usage; 3 authentication failed, locked out or not
+permitted; 4 store damaged or tampered; 1 anything else. Secrets never come from arguments:
+passphrases from FIELDAPP_PASSPHRASE / FIELDAPP_NEW_PASSPHRASE or a prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from fieldapp import __version__
+from fieldapp.cli_io import (
+    emit_json,
+    new_passphrase,
+    passphrase,
+    print_table,
+    read_records,
+    recovery_code,
+    user_name,
+)
+from fieldapp.errors import FieldappError, InvalidRecords, UsageError
+from fieldapp.logs import log_crash, setup_logging
+from fieldapp.store import Store, data_dir_default
+
+log = logging.getLogger("fieldapp.cli")
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_DAMAGED = 0, 1, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage already; this only keeps its message short."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise SystemExit(f"fieldapp: error: {message}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fieldapp", description="Offline assisted registration for Kartu Prakerja.")
+    parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    parser.add_argument(
+        "--data-dir", type=Path, help="store folder (default: FIELDAPP_DATA_DIR or the user data folder)"
+    )
+    parser.add_argument("--user", help="acting user (default: FIELDAPP_USER)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    init = commands.add_parser("init", help="create the store and its first supervisor")
+    init.add_argument("--office", help="this laptop's desa/kelurahan code")
+    init.set_defaults(run=cmd_init)
+
+    user = commands.add_parser("user", help="manage users (supervisors)")
+    user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    add = user_commands.add_parser("add", help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("operator", "supervisor"))
+    add.set_defaults(run=cmd_user_add)
+    for name, run, text in (
+        ("disable", cmd_user_disable, "disable a user"),
+        ("reset", cmd_user_reset, "set a new passphrase for a user and lift a lockout"),
+    ):
+        sub = user_commands.add_parser(name, help=text)
+        sub.add_argument("name")
+        sub.set_defaults(run=run)
+    listing = user_commands.add_parser("list", help="list users")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=cmd_user_list)
+
+    register = commands.add_parser("register", help="register records from JSON (object, array or JSON Lines)")
+    register.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
+    register.add_argument("--json", action="store_true")
+    register.set_defaults(run=cmd_register)
+
+    records = commands.add_parser("list", help="list records, newest first (NIK masked)")
+    records.add_argument("--status", help="only records in this state")
+    records.add_argument("--search", help="part of a name, or a whole NIK")
+    records.add_argument("--limit", type=int, help="at most this many")
+    records.add_argument("--json", action="store_true")
+    records.set_defaults(run=cmd_list)
+
+    show = commands.add_parser("show", help="show one full record (audited)")
+    show.add_argument("id", help="record id, or its first 8 or more characters")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=cmd_show)
+
+    edit = commands.add_parser("edit", help="save a new version with the given fields changed")
+    edit.add_argument("id")
+    edit.add_argument("file", nargs="?", default="-", help="a JSON object of the fields to change")
+    edit.add_argument("--json", action="store_true")
+    edit.set_defaults(run=cmd_edit)
+
+    verify = commands.add_parser("verify", help="decrypt every version and check the audit chain")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(run=cmd_verify)
+
+    audit = commands.add_parser("audit", help="show the audit log (supervisors)")
+    audit.add_argument("--limit", type=int, help="only the newest entries")
+    audit.add_argument("--json", action="store_true")
+    audit.set_defaults(run=cmd_audit)
+
+    recover = commands.add_parser("recover", help="set a new passphrase with the recovery code")
+    recover.set_defaults(run=cmd_recover)
+
+    demo = commands.add_parser("demo", help="run a demonstration in a temporary folder")
+    demo.add_argument("--headless", action="store_true", help="no desktop window: print each step")
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        if isinstance(exit_.code, str):
+            print(exit_.code, file=sys.stderr)
+            return EXIT_USAGE
+        return int(exit_.code or 0)
+    args.data_dir = args.data_dir or data_dir_default()
+    if args.command != "demo":
+        setup_logging(args.data_dir)
+    return _run(args.run, args)
+
+
+def _run(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return command(args)
+    except InvalidRecords as exc:
+        _report_invalid(exc, getattr(args, "json", False))
+        return exc.exit_code
+    except FieldappError as exc:
+        log.info("%s: %s", type(exc).__name__, exc.message_en)
+        print(f"fieldapp: {exc.message_en}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("fieldapp: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: log it without its message (it may hold data), say where
+        log_crash(exc)
+        print(f"fieldapp: internal error ({type(exc).__name__}); details are in the log", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _report_invalid(exc: InvalidRecords, as_json: bool) -> None:
+    if as_json:
+        emit_json({"saved": 0, "errors": [problem.as_dict() for problem in exc.problems]})
+        return
+    for problem in exc.problems:
+        print(f"record {problem.index}: {problem.message_en} [{problem.code}]", file=sys.stderr)
+    print(f"fieldapp: {exc.message_en}", file=sys.stderr)
+
+
+def _login(args: argparse.Namespace) -> Store:
+    store = Store.open(args.data_dir)
+    try:
+        store.login(user_name(args.user), passphrase())
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    name = user_name(args.user)
+    secret = new_passphrase(f"Passphrase for {name}", fallback_env="FIELDAPP_PASSPHRASE")
+    store, code = Store.create(args.data_dir, name, secret, args.office)
+    store.close()
+    print(f"Store created in {args.data_dir} with supervisor {name!r}.")
+    print("Recovery code (shown only this once; write it down and keep it locked away):")
+    print(code)
+    return EXIT_OK
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        store.add_user(args.name, args.role, new_passphrase(f"Passphrase for {args.name}"))
+    print(f"User {args.name!r} added as {args.role}.")
+    return EXIT_OK
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        store.disable_user(args.name)
+    print(f"User {args.name!r} disabled.")
+    return EXIT_OK
+
+
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        store.reset_passphrase(args.name, new_passphrase(f"New passphrase for {args.name}"))
+    print(f"Passphrase of {args.name!r} reset; any lockout lifted.")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        found = store.users()
+    rows = [
+        {
+            "name": u.name,
+            "role": u.role,
+            "disabled": u.disabled,
+            "failed_attempts": u.failed_attempts,
+            "created_at": u.created_at,
+        }
+        for u in found
+    ]
+    if args.json:
+        emit_json(rows)
+    else:
+        print_table(rows, ("name", "role", "disabled", "failed_attempts", "created_at"))
+    return EXIT_OK
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    raw = read_records(args.file)
+    with _login(args) as store:
+        ids = store.register(raw)
+    if args.json:
+        emit_json({"saved": len(ids), "ids": ids})
+    else:
+        print("\n".join(ids))
+        print(f"{len(ids)} record(s) saved and queued for sync.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        found = store.summaries(args.status, args.search, args.limit)
+    rows = [summary.as_dict() for summary in found]
+    if args.json:
+        emit_json(rows)
+    else:
+        print_table(rows, ("id", "nik_masked", "full_name", "state", "version", "created_at"))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        stored = store.show(args.id)
+    document = {**stored.meta.__dict__, "record": stored.registration.to_json()}
+    if args.json:
+        emit_json(document)
+    else:
+        record = document.pop("record")
+        for key, value in {**document, **record}.items():  # type: ignore[dict-item]
+            print(f"{key:>20}: {json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value}")
+    return EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    changes = read_records(args.file)
+    if len(changes) != 1:
+        raise UsageError("edit takes one JSON object of the fields to change", "edit menerima satu objek JSON")
+    with _login(args) as store:
+        version = store.edit(args.id, changes[0])  # type: ignore[arg-type]
+    if args.json:
+        emit_json({"id": args.id, "version": version})
+    else:
+        print(f"Saved version {version}; queued for sync.")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        report = store.verify()
+    if args.json:
+        emit_json(
+            {
+                "ok": report.ok,
+                "records": report.records,
+                "versions": report.versions,
+                "audit_entries": report.audit_entries,
+                "bad_versions": [{"id": i, "version": v, "problem": p} for i, v, p in report.bad_versions],
+                "bad_audit_entries": report.bad_audit,
+                "database_problems": report.database_problems,
+            }
+        )
+    else:
+        print(
+            f"Checked {report.records} record(s), {report.versions} version(s), {report.audit_entries} audit entries."
+        )
+        for record_id, version, problem in report.bad_versions:
+            print(f"BAD record {record_id} version {version}: {problem}")
+        for seq in report.bad_audit:
+            print(f"BAD audit entry {seq}: its MAC does not check out")
+        for problem in report.database_problems:
+            print(f"BAD database: {problem}")
+        print("OK" if report.ok else "DAMAGED: restore from a backup or contact IT")
+    return EXIT_OK if report.ok else EXIT_DAMAGED
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    with _login(args) as store:
+        entries = store.audit_log(args.limit)
+    rows = [entry.as_dict() for entry in entries]
+    if args.json:
+        emit_json(rows)
+    else:
+        print_table(rows, ("seq", "at", "user", "action", "record_id", "detail"))
+    return EXIT_OK
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    name = user_name(args.user)
+    code = recovery_code()
+    secret = new_passphrase(f"New passphrase for {name}")
+    with Store.open(args.data_dir) as store:
+        new_code = store.recover(name, code, secret)
+    print(f"Passphrase of {name!r} set. The old recovery code no longer works; the new one (shown once):")
+    print(new_code)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from fieldapp.demo import run_demo
+
+    return run_demo(print)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""The exceptions the core raises, each with a message fit to show a user.
+
+Every message comes in English (`str(error)`, the CLI's language) and Indonesian
+(`error.message_id`, the app's language). No message ever holds personal data: messages name
+fields and rules, never the values typed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class FieldappError(Exception):
+    """Base of every error meant for a user; `exit_code` is what the CLI exits with."""
+
+    exit_code = 1
+
+    def __init__(self, message_en: str, message_id: str | None = None) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_id = message_id or message_en
+
+
+class UsageError(FieldappError):
+    """The request itself is wrong: a missing store, an unknown record id, bad JSON."""
+
+    exit_code = 2
+
+
+class AuthError(FieldappError):
+    """Wrong passphrase, unknown or disabled user."""
+
+    exit_code = 3
+
+
+class LockedOut(AuthError):
+    """Too many wrong passphrases: the user must wait."""
+
+
+class NotPermitted(AuthError):
+    """The user's role does not allow the action."""
+
+
+class StoreDamaged(FieldappError):
+    """The store's file or its contents fail integrity checks."""
+
+    exit_code = 4
+
+
+class StoreTooNew(FieldappError):
+    """The store was written by a newer fieldapp; opening it could destroy data."""
+
+
+class UnsupportedFormat(StoreDamaged):
+    """An encrypted value carries a header this version does not know."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: which field, which rule (a stable code), and where in a batch."""
+
+    field: str
+    code: str
+    index: int = 0
+    limit: int | None = None
+
+    def message(self, lang: str) -> str:
+        """ "Field: what is wrong" in `lang`, e.g. "NIK: must be exactly 16 digits"."""
+        from fieldapp.messages import field_label, message
+
+        return f"{field_label(self.field, lang)}: {message(self.code, lang, self.limit)}"
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
+    @property
+    def message_id(self) -> str:
+        return self.message("id")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "index": self.index,
+            "field": self.field,
+            "code": self.code,
+            "message": self.message_en,
+            "message_id": self.message_id,
+        }
+
+
+class InvalidRecords(FieldappError):
+    """One or more records break the programme's rules; nothing was saved."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        super().__init__(
+            f"{count} problem(s) found; nothing was saved",
+            f"{count} masalah ditemukan; tidak ada data yang disimpan",
+        )

@@ -1,0 +1,42 @@
+"""The store key's other wrapping: the recovery code, and the store's plaintext settings.
+
+The recovery code is shown once at `init`. It unwraps the store key like a passphrase does,
+so a supervisor who forgot their passphrase can set a new one without losing any record.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fieldapp import crypto
+
+RECOVERY_CONTEXT = b"recovery"
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> bytes | str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: bytes | str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def new_recovery(conn: sqlite3.Connection, store_key: bytes) -> str:
+    """Wrap the store key under a fresh recovery code; returns the code (to show once)."""
+    code = crypto.new_recovery_code()
+    params, salt = crypto.KdfParams(), crypto.new_salt()
+    kek = crypto.derive_kek(code, salt, params)
+    set_meta(conn, "recovery_kdf", params.encode())
+    set_meta(conn, "recovery_salt", salt)
+    set_meta(conn, "recovery_wrapped", crypto.wrap_key(kek, store_key, RECOVERY_CONTEXT))
+    return code
+
+
+def unwrap_with_recovery(conn: sqlite3.Connection, code: str) -> bytes:
+    """The store key, or crypto.Tampered when the code is wrong."""
+    params = crypto.KdfParams.decode(str(get_meta(conn, "recovery_kdf")))
+    salt = bytes(get_meta(conn, "recovery_salt"))  # type: ignore[arg-type]
+    wrapped = bytes(get_meta(conn, "recovery_wrapped"))  # type: ignore[arg-type]
+    kek = crypto.derive_kek(crypto.normalize_recovery_code(code), salt, params)
+    return crypto.unwrap_key(kek, wrapped, RECOVERY_CONTEXT)

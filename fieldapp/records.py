@@ -1,0 +1,175 @@
+"""Record rows: sealing each version, blind indexes, and reading records back.
+
+A record's personal data exists on disk only as AES-GCM ciphertext bound to (id, version,
+schema). The `records` row holds the current version's plaintext metadata, keyed blind indexes
+of the NIK and KK number (for the duplicate and two-per-KK rules), and a separately sealed copy
+of the folded name that the in-memory name search decrypts without touching whole records.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from fieldapp import crypto
+from fieldapp.crypto import SubKeys
+from fieldapp.regions import fold
+from fieldapp.registration import Registration
+
+RECORD_SCHEMA = 1
+STATES = ("pending", "synced", "duplicate", "conflict", "rejected", "verified")
+_META_COLUMNS = "id, version, state, office, operator, created_at, updated_at"
+
+
+@dataclass(frozen=True)
+class RecordMeta:
+    """What may be known about a record without its key: no personal data."""
+
+    id: str
+    version: int
+    state: str
+    office: str
+    operator: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    meta: RecordMeta
+    registration: Registration
+
+
+def record_context(record_id: str, version: int, schema: int) -> bytes:
+    return f"record:{record_id}:{version}:{schema}".encode("ascii")
+
+
+def search_context(record_id: str, version: int) -> bytes:
+    return f"search:{record_id}:{version}".encode("ascii")
+
+
+def seal_registration(keys: SubKeys, record_id: str, version: int, registration: Registration) -> bytes:
+    plaintext = json.dumps(registration.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return crypto.seal(keys.record, crypto.KIND_RECORD, plaintext, record_context(record_id, version, RECORD_SCHEMA))
+
+
+def open_registration(keys: SubKeys, record_id: str, version: int, schema: int, blob: bytes) -> Registration:
+    plaintext = crypto.open_sealed(keys.record, crypto.KIND_RECORD, blob, record_context(record_id, version, schema))
+    return Registration.from_json(json.loads(plaintext))
+
+
+def seal_search_name(keys: SubKeys, record_id: str, version: int, full_name: str) -> bytes:
+    return crypto.seal(
+        keys.search, crypto.KIND_SEARCH, fold(full_name).encode("utf-8"), search_context(record_id, version)
+    )
+
+
+def open_search_name(keys: SubKeys, record_id: str, version: int, blob: bytes) -> str:
+    return crypto.open_sealed(keys.search, crypto.KIND_SEARCH, blob, search_context(record_id, version)).decode("utf-8")
+
+
+def nik_index(keys: SubKeys, nik: str) -> bytes:
+    return crypto.blind_index(keys.nik_index, nik)
+
+
+def kk_index(keys: SubKeys, kk_number: str) -> bytes:
+    return crypto.blind_index(keys.kk_index, kk_number)
+
+
+def write_version(
+    conn: sqlite3.Connection,
+    keys: SubKeys,
+    meta: RecordMeta,
+    registration: Registration,
+) -> None:
+    """Insert or update the records row for `meta` and append its sealed version."""
+    conn.execute(
+        "INSERT INTO record_versions (record_id, version, schema, created_at, operator, ciphertext)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            meta.id,
+            meta.version,
+            RECORD_SCHEMA,
+            meta.updated_at,
+            meta.operator,
+            seal_registration(keys, meta.id, meta.version, registration),
+        ),
+    )
+    conn.execute(
+        "INSERT INTO records (id, version, state, office, operator, created_at, updated_at, nik_index,"
+        " kk_index, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET version = excluded.version, state = excluded.state,"
+        " operator = excluded.operator, updated_at = excluded.updated_at, nik_index = excluded.nik_index,"
+        " kk_index = excluded.kk_index, search = excluded.search",
+        (
+            meta.id,
+            meta.version,
+            meta.state,
+            meta.office,
+            meta.operator,
+            meta.created_at,
+            meta.updated_at,
+            nik_index(keys, registration.nik),
+            kk_index(keys, registration.kk_number),
+            seal_search_name(keys, meta.id, meta.version, registration.full_name),
+        ),
+    )
+
+
+def find_meta(conn: sqlite3.Connection, record_id: str) -> RecordMeta | None:
+    row = conn.execute(f"SELECT {_META_COLUMNS} FROM records WHERE id = ?", (record_id,)).fetchone()
+    return RecordMeta(*row) if row else None
+
+
+def ids_starting_with(conn: sqlite3.Connection, prefix: str, limit: int = 2) -> list[str]:
+    rows = conn.execute(
+        "SELECT id FROM records WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+        (prefix, prefix + "\uffff", limit),
+    )
+    return [row[0] for row in rows]
+
+
+def id_with_nik(conn: sqlite3.Connection, keys: SubKeys, nik: str) -> str | None:
+    row = conn.execute("SELECT id FROM records WHERE nik_index = ?", (nik_index(keys, nik),)).fetchone()
+    return row[0] if row else None
+
+
+def kk_holders(conn: sqlite3.Connection, keys: SubKeys, kk_number: str) -> list[str]:
+    rows = conn.execute("SELECT id FROM records WHERE kk_index = ?", (kk_index(keys, kk_number),))
+    return [row[0] for row in rows]
+
+
+def load(conn: sqlite3.Connection, keys: SubKeys, meta: RecordMeta) -> StoredRecord:
+    schema, blob = conn.execute(
+        "SELECT schema, ciphertext FROM record_versions WHERE record_id = ? AND version = ?",
+        (meta.id, meta.version),
+    ).fetchone()
+    return StoredRecord(meta, open_registration(keys, meta.id, meta.version, schema, blob))
+
+
+def newest(
+    conn: sqlite3.Connection, state: str | None = None, limit: int | None = None, ids: list[str] | None = None
+) -> list[tuple[RecordMeta, int, bytes]]:
+    """Current versions, newest record first, as (meta, schema, ciphertext) still sealed."""
+    where, params = [], []
+    if state is not None:
+        where.append("r.state = ?")
+        params.append(state)
+    if ids is not None:
+        where.append("r.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(ids))
+    sql = (
+        "SELECT r.id, r.version, r.state, r.office, r.operator, r.created_at, r.updated_at, v.schema, v.ciphertext"
+        " FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY r.seq DESC"
+        + (f" LIMIT {int(limit)}" if limit is not None else "")
+    )
+    return [(RecordMeta(*row[:7]), row[7], row[8]) for row in conn.execute(sql, params)]
+
+
+def state_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    counts = dict.fromkeys(STATES, 0)
+    counts.update(dict(conn.execute("SELECT state, COUNT(*) FROM records GROUP BY state").fetchall()))
+    return counts

@@ -1,0 +1,117 @@
+"""Kemendagri region codes: province, kabupaten/kota, kecamatan, desa/kelurahan.
+
+The data (91,599 codes, MIT, see data/wilayah.LICENSE) ships inside the package and is loaded
+once, on first use, so opening a store never pays for it. Codes are kept dotted
+(`32.16.01.2001`); lookups accept them with or without dots.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import threading
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+LEVELS = {1: "province", 2: "kabupaten", 3: "kecamatan", 4: "desa"}
+_SEGMENT_WIDTHS = (2, 2, 2, 4)
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+
+    @property
+    def level(self) -> str:
+        return LEVELS[self.code.count(".") + 1]
+
+
+def dotted(code: str) -> str | None:
+    """`3216012001` or `32.16.01.2001` -> `32.16.01.2001`; None when the shape is wrong."""
+    text = code.strip()
+    if "." in text:
+        parts = text.split(".")
+        if len(parts) > 4 or any(len(p) != w for p, w in zip(parts, _SEGMENT_WIDTHS, strict=False)):
+            return None
+        return text if all(p.isdigit() for p in parts) else None
+    if not text.isdigit() or len(text) not in (2, 4, 6, 10):
+        return None
+    parts, start = [], 0
+    for width in _SEGMENT_WIDTHS:
+        if start >= len(text):
+            break
+        parts.append(text[start : start + width])
+        start += width
+    return ".".join(parts)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed: the form names are compared in."""
+    if text.isascii():
+        return text.casefold().strip()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+class RegionIndex:
+    """Lookups by code and by name prefix over the whole list."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self._names = dict(rows)
+        self._by_name = sorted((fold(name), code) for code, name in rows)
+        self._folded = [name for name, _ in self._by_name]
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def get(self, code: str) -> Region | None:
+        key = dotted(code)
+        if key is None or key not in self._names:
+            return None
+        return Region(key, self._names[key])
+
+    def exists(self, code: str, level: str | None = None) -> bool:
+        region = self.get(code)
+        return region is not None and (level is None or region.level == level)
+
+    def lineage(self, code: str) -> list[Region]:
+        """The region and its parents, province first."""
+        key = dotted(code) or ""
+        parts = key.split(".")
+        found = (self.get(".".join(parts[:n])) for n in range(1, len(parts) + 1))
+        return [region for region in found if region is not None]
+
+    def search(self, prefix: str, level: str | None = None, limit: int = 20) -> list[Region]:
+        """Regions whose name starts with `prefix` (case- and accent-insensitive)."""
+        wanted = fold(prefix)
+        start = bisect.bisect_left(self._folded, wanted)
+        found: list[Region] = []
+        for position in range(start, len(self._by_name)):
+            name, code = self._by_name[position]
+            if not name.startswith(wanted) or len(found) >= limit:
+                break
+            region = Region(code, self._names[code])
+            if level is None or region.level == level:
+                found.append(region)
+        return found
+
+
+_lock = threading.Lock()
+_index: RegionIndex | None = None
+
+
+def regions() -> RegionIndex:
+    """The shared index, loaded on first call (thread-safe)."""
+    global _index
+    with _lock:
+        if _index is None:
+            _index = RegionIndex(_load_rows())
+        return _index
+
+
+def _load_rows() -> list[tuple[str, str]]:
+    blob = resources.files("fieldapp.data").joinpath("wilayah.tsv.gz").read_bytes()
+    lines = gzip.decompress(blob).decode("utf-8").splitlines()
+    return [tuple(line.split("\t", 1)) for line in lines]  # type: ignore[misc]

@@ -1,0 +1,139 @@
+"""The store's SQLite schema and its numbered migrations.
+
+`PRAGMA user_version` holds the schema number. Each migration is one small step from N-1 to N,
+run inside one transaction; a store whose number is higher than this code knows is refused
+rather than guessed at. Plaintext columns hold only what lists and sync need without personal
+data: ids, versions, timestamps, state, operator, office, and keyed blind indexes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from fieldapp.errors import StoreTooNew
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    name            TEXT PRIMARY KEY,
+    role            TEXT NOT NULL CHECK (role IN ('operator', 'supervisor')),
+    disabled        INTEGER NOT NULL DEFAULT 0,
+    kdf_params      TEXT NOT NULL,
+    kdf_salt        BLOB NOT NULL,
+    wrapped_key     BLOB NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until    REAL NOT NULL DEFAULT 0,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE records (
+    seq        INTEGER PRIMARY KEY,
+    id         TEXT NOT NULL UNIQUE,
+    version    INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    office     TEXT NOT NULL,
+    operator   TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    nik_index  BLOB NOT NULL UNIQUE,
+    kk_index   BLOB NOT NULL,
+    search     BLOB NOT NULL
+);
+CREATE INDEX records_kk ON records (kk_index);
+
+CREATE TABLE record_versions (
+    record_id  TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    schema     INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    operator   TEXT NOT NULL,
+    ciphertext BLOB NOT NULL,
+    PRIMARY KEY (record_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+    seq         INTEGER PRIMARY KEY,
+    record_id   TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    enqueued_at TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    sent_at     TEXT,
+    last_error  TEXT
+);
+
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    record_id TEXT,
+    detail    TEXT NOT NULL DEFAULT '',
+    mac       BLOB NOT NULL
+);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+
+CREATE TABLE pending_audit (
+    seq    INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    user   TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    lambda conn: _run_script(conn, _V1),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """executescript() would commit mid-way; run statement by statement inside our transaction."""
+    for statement in _statements(script):
+        conn.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION, one numbered step per transaction."""
+    version = current_version(conn)
+    if version > SCHEMA_VERSION:
+        raise StoreTooNew(
+            f"this store has schema {version}, newer than this fieldapp knows ({SCHEMA_VERSION}); "
+            "install the newer fieldapp that wrote it",
+            f"penyimpanan ini memakai skema {version}, lebih baru dari yang dikenal aplikasi ini "
+            f"({SCHEMA_VERSION}); pasang fieldapp versi yang lebih baru",
+        )
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version += 1
+    return version

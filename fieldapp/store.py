@@ -1,0 +1,513 @@
+"""The store: the one object the CLI, the desktop app and the sync engine talk to.
+
+It owns the SQLite connection, unlocks the store key for one user, applies the rules that need
+the whole store (one NIK per laptop, two registrants per KK), and writes every change together
+with its outbox and audit entries in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldapp import audit, crypto, keyring, outbox, records, schema, users
+from fieldapp.db import connect, damaged, transaction
+from fieldapp.errors import (
+    AuthError,
+    FieldappError,
+    InvalidRecords,
+    LockedOut,
+    NotPermitted,
+    Problem,
+    UsageError,
+)
+from fieldapp.nik import masked
+from fieldapp.records import RecordMeta, StoredRecord
+from fieldapp.regions import dotted, regions
+from fieldapp.registration import Registration
+from fieldapp.search import NameIndex
+from fieldapp.users import User
+
+STORE_FILE = "store.sqlite3"
+MAX_PER_KK = 2
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def local_day(timestamp: str) -> dt.date:
+    """The laptop's calendar day of a stored UTC time: the day a registration was made."""
+    return dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone().date()
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One line of a list: no more personal data than an operator needs to pick a record."""
+
+    id: str
+    nik_masked: str
+    full_name: str
+    state: str
+    version: int
+    operator: str
+    created_at: str
+    updated_at: str
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    records: int
+    versions: int
+    audit_entries: int
+    bad_versions: list[tuple[str, int, str]]
+    bad_audit: list[int]
+    database_problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.bad_versions or self.bad_audit or self.database_problems)
+
+
+class Store:
+    """An open store; most methods need `login()` first."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._user: User | None = None
+        self._keys: crypto.SubKeys | None = None
+        self._store_key: bytes | None = None
+        self._names: NameIndex | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, data_dir: Path, supervisor: str, passphrase: str, office: str | None = None) -> tuple[Store, str]:
+        """A new store with its first supervisor, logged in; returns it and the recovery code."""
+        users.check_name(supervisor)
+        users.check_passphrase(passphrase)
+        office_code = _check_office(office)
+        path = Path(data_dir) / STORE_FILE
+        if path.exists():
+            raise UsageError(f"a store already exists in {data_dir}", f"penyimpanan sudah ada di {data_dir}")
+        Path(data_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
+        conn = connect(path)
+        schema.migrate(conn)
+        store_key = crypto.new_key()
+        now = utc_now()
+        with transaction(conn):
+            keyring.set_meta(conn, "store_id", str(uuid.uuid4()))
+            keyring.set_meta(conn, "office", office_code)
+            keyring.set_meta(conn, "created_at", now)
+            users.insert(conn, supervisor, "supervisor", passphrase, store_key, now)
+            code = keyring.new_recovery(conn, store_key)
+            audit.append(
+                conn, crypto.SubKeys.derive(store_key).audit, now, supervisor, "init", None, f"office={office_code}"
+            )
+        store = cls(conn, path)
+        store._unlock(users.find(conn, supervisor), store_key)  # type: ignore[arg-type]
+        log.info("store created")
+        return store, code
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        path = Path(data_dir) / STORE_FILE
+        if not path.exists():
+            raise UsageError(
+                f"no store in {data_dir}; run 'fieldapp init' first",
+                f"belum ada penyimpanan di {data_dir}; jalankan 'fieldapp init' dulu",
+            )
+        conn = connect(path)
+        try:
+            schema.migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise damaged(exc) from None
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._keys = None
+        self._store_key = None
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def office(self) -> str:
+        return str(keyring.get_meta(self._conn, "office") or "")
+
+    @property
+    def user(self) -> User:
+        if self._user is None:
+            raise AuthError("log in first", "silakan masuk terlebih dahulu")
+        return self._user
+
+    # -- authentication --------------------------------------------------------------------
+
+    def login(self, name: str, passphrase: str) -> User:
+        """Unlock the store key with a user's passphrase, counting wrong attempts."""
+        user = users.find(self._conn, name)
+        if user is None or user.disabled:
+            raise AuthError(f"no active user {name!r}", f"tidak ada pengguna aktif {name!r}")
+        self._refuse_if_locked(user)
+        params, salt, wrapped = users.wrapped_key(self._conn, name)
+        kek = crypto.derive_kek(passphrase, salt, params)
+        try:
+            store_key = crypto.unwrap_key(kek, wrapped, users.wrap_context(name))
+        except crypto.Tampered:
+            raise self._count_failure(user) from None
+        self._unlock(user, store_key)
+        with transaction(self._conn):
+            users.clear_failures(self._conn, name)
+            audit.absorb_pending(self._conn, self._keys.audit)  # type: ignore[union-attr]
+            self._audit("login")
+        return self.user
+
+    @staticmethod
+    def _lockout(user: User) -> LockedOut | None:
+        wait = int(user.locked_until - time.time() + 0.999)
+        if wait <= 0:
+            return None
+        return LockedOut(
+            f"user {user.name!r} is locked after too many wrong passphrases; try again in {wait} s",
+            f"pengguna {user.name!r} dikunci karena terlalu banyak salah kata sandi; coba lagi dalam {wait} detik",
+        )
+
+    def _refuse_if_locked(self, user: User) -> None:
+        locked = self._lockout(user)
+        if locked is not None:
+            raise locked
+
+    def _count_failure(self, user: User) -> AuthError:
+        """Count a wrong passphrase (durably) and return the error to show for it."""
+        now = time.time()
+        with transaction(self._conn):
+            counted = users.count_failure(self._conn, user.name, now)
+            audit.note_pending(self._conn, utc_now(), user.name, "failed_login", f"attempt={counted.failed_attempts}")
+            if counted.locked_until > now:
+                audit.note_pending(
+                    self._conn,
+                    utc_now(),
+                    user.name,
+                    "lockout",
+                    f"seconds={users.lock_seconds(counted.failed_attempts)}",
+                )
+        log.warning("failed login for %s (attempt %d)", user.name, counted.failed_attempts)
+        locked = self._lockout(counted)
+        if locked is not None:
+            return locked
+        left = users.MAX_FAILED_ATTEMPTS - counted.failed_attempts
+        return AuthError(
+            f"wrong passphrase for {user.name!r} ({left} attempt(s) left before a lockout)",
+            f"kata sandi salah untuk {user.name!r} (sisa {left} percobaan sebelum dikunci)",
+        )
+
+    def _unlock(self, user: User, store_key: bytes) -> None:
+        self._user = user
+        self._store_key = store_key
+        self._keys = crypto.SubKeys.derive(store_key)
+        self._names = NameIndex(self._conn, self._keys)
+
+    def recover(self, name: str, code: str, new_passphrase: str) -> str:
+        """Set a user's passphrase with the recovery code; returns the code that replaces it."""
+        users.check_passphrase(new_passphrase)
+        user = users.find(self._conn, name)
+        if user is None:
+            raise AuthError(f"no user {name!r}", f"tidak ada pengguna {name!r}")
+        try:
+            store_key = keyring.unwrap_with_recovery(self._conn, code)
+        except crypto.Tampered:
+            raise AuthError("the recovery code is wrong", "kode pemulihan salah") from None
+        self._unlock(user, store_key)
+        with transaction(self._conn):
+            users.set_passphrase(self._conn, name, new_passphrase, store_key, utc_now())
+            new_code = keyring.new_recovery(self._conn, store_key)
+            audit.absorb_pending(self._conn, self._keys.audit)  # type: ignore[union-attr]
+            self._audit("recover", detail=f"user={name}")
+        return new_code
+
+    def _require(self, role: str | None = None) -> crypto.SubKeys:
+        user = self.user
+        if self._keys is None:
+            raise AuthError("log in first", "silakan masuk terlebih dahulu")
+        if role == "supervisor" and not user.is_supervisor:
+            raise NotPermitted("only a supervisor may do this", "hanya supervisor yang boleh melakukan ini")
+        return self._keys
+
+    def _audit(self, action: str, record_id: str | None = None, detail: str = "") -> None:
+        audit.append(self._conn, self._keys.audit, utc_now(), self.user.name, action, record_id, detail)  # type: ignore[union-attr]
+
+    # -- users -----------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, passphrase: str) -> None:
+        self._require("supervisor")
+        users.check_name(name)
+        users.check_role(role)
+        users.check_passphrase(passphrase)
+        store_key = self._unlocked_key()
+        with transaction(self._conn):
+            users.insert(self._conn, name, role, passphrase, store_key, utc_now())
+            self._audit("user_add", detail=f"user={name} role={role}")
+
+    def disable_user(self, name: str) -> None:
+        self._require("supervisor")
+        target = self._existing_user(name)
+        if target.name == self.user.name:
+            raise UsageError("you cannot disable yourself", "Anda tidak dapat menonaktifkan diri sendiri")
+        with transaction(self._conn):
+            users.set_disabled(self._conn, target.name, utc_now())
+            self._audit("user_disable", detail=f"user={name}")
+
+    def reset_passphrase(self, name: str, passphrase: str) -> None:
+        self._require("supervisor")
+        users.check_passphrase(passphrase)
+        target = self._existing_user(name)
+        store_key = self._unlocked_key()
+        with transaction(self._conn):
+            users.set_passphrase(self._conn, target.name, passphrase, store_key, utc_now())
+            self._audit("user_reset", detail=f"user={name}")
+
+    def users(self) -> list[User]:
+        self._require("supervisor")
+        return users.all_users(self._conn)
+
+    def _unlocked_key(self) -> bytes:
+        """The store key itself: needed only to wrap it for another passphrase."""
+        if self._store_key is None:
+            raise AuthError("log in first", "silakan masuk terlebih dahulu")
+        return self._store_key
+
+    def _existing_user(self, name: str) -> User:
+        target = users.find(self._conn, name)
+        if target is None:
+            raise UsageError(f"no user {name!r}", f"tidak ada pengguna {name!r}")
+        return target
+
+    # -- records ---------------------------------------------------------------------------
+
+    def register(self, raw_records: Iterable[object], today: dt.date | None = None) -> list[str]:
+        """Validate a whole batch and save all of it, or raise InvalidRecords and save none."""
+        keys = self._require()
+        from fieldapp.validation import check
+
+        day = today or dt.date.today()
+        checked = [check(raw, day, index) for index, raw in enumerate(raw_records)]
+        problems = [problem for _, found in checked for problem in found]
+        valid = [(index, reg) for index, (reg, _) in enumerate(checked) if reg is not None]
+        now = utc_now()
+        with transaction(self._conn):
+            problems += self._store_rule_problems(keys, valid)
+            if problems:
+                raise InvalidRecords(sorted(problems, key=lambda p: p.index))
+            ids = [self._insert_new(keys, reg, now) for _, reg in valid]
+        for record_id, (_, reg) in zip(ids, valid, strict=True):
+            self._names.remember(record_id, reg.full_name)  # type: ignore[union-attr]
+        log.info("registered %d record(s)", len(ids))
+        return ids
+
+    def _store_rule_problems(
+        self, keys: crypto.SubKeys, batch: list[tuple[int, Registration]], editing: str | None = None
+    ) -> list[Problem]:
+        """One NIK per laptop, at most two registrants per KK, counting the batch itself."""
+        problems: list[Problem] = []
+        niks_in_batch: set[str] = set()
+        kk_added: Counter[str] = Counter()
+        for index, reg in batch:
+            owner = records.id_with_nik(self._conn, keys, reg.nik)
+            if (owner is not None and owner != editing) or reg.nik in niks_in_batch:
+                problems.append(Problem("nik", "duplicate_nik", index))
+            holders = [h for h in records.kk_holders(self._conn, keys, reg.kk_number) if h != editing]
+            if len(holders) + kk_added[reg.kk_number] >= MAX_PER_KK:
+                problems.append(Problem("kk_number", "kk_limit", index))
+            niks_in_batch.add(reg.nik)
+            kk_added[reg.kk_number] += 1
+        return problems
+
+    def _insert_new(self, keys: crypto.SubKeys, reg: Registration, now: str) -> str:
+        record_id = str(uuid.uuid4())
+        meta = RecordMeta(record_id, 1, "pending", self.office, self.user.name, now, now)
+        records.write_version(self._conn, keys, meta, reg)
+        outbox.enqueue(self._conn, record_id, 1, now)
+        self._audit("register", record_id)
+        return record_id
+
+    def edit(self, record_id: str, changes: dict[str, object]) -> int:
+        """Save a new version with `changes` applied; returns the new version number."""
+        keys = self._require()
+        from fieldapp.validation import check
+
+        if not isinstance(changes, dict):
+            raise InvalidRecords([Problem("record", "not_object")])
+        current = records.load(self._conn, keys, self._meta(record_id))
+        merged = {**current.registration.to_json(), **changes}
+        reg, problems = check(merged, local_day(current.meta.created_at))
+        now = utc_now()
+        with transaction(self._conn):
+            meta = self._meta(current.meta.id)  # re-read inside the write lock
+            if reg is not None:
+                problems += self._store_rule_problems(keys, [(0, reg)], editing=meta.id)
+            if problems:
+                raise InvalidRecords(problems)
+            new_meta = RecordMeta(
+                meta.id, meta.version + 1, "pending", meta.office, self.user.name, meta.created_at, now
+            )
+            records.write_version(self._conn, keys, new_meta, reg)  # type: ignore[arg-type]
+            outbox.enqueue(self._conn, meta.id, new_meta.version, now)
+            self._audit("edit", meta.id, f"version={new_meta.version}")
+        self._names.remember(meta.id, reg.full_name)  # type: ignore[union-attr]
+        return new_meta.version
+
+    def show(self, record_id: str) -> StoredRecord:
+        """The full record, decrypted on purpose: this is audited as a view."""
+        keys = self._require()
+        stored = records.load(self._conn, keys, self._meta(record_id))
+        with transaction(self._conn):
+            self._audit("view", stored.meta.id)
+        return stored
+
+    def find_by_nik(self, nik: str) -> RecordMeta | None:
+        """Which record holds this NIK (by blind index; nothing is decrypted)."""
+        keys = self._require()
+        record_id = records.id_with_nik(self._conn, keys, nik)
+        return records.find_meta(self._conn, record_id) if record_id else None
+
+    def summaries(
+        self, state: str | None = None, search: str | None = None, limit: int | None = None
+    ) -> list[RecordSummary]:
+        """Records newest first, optionally by state and by name (or exact NIK) search."""
+        keys = self._require()
+        if state is not None and state not in records.STATES:
+            raise UsageError(
+                f"unknown state {state!r}; one of: {', '.join(records.STATES)}",
+                f"status {state!r} tidak dikenal; pilih salah satu: {', '.join(records.STATES)}",
+            )
+        ids = self._search_ids(keys, search) if search else None
+        if ids is not None and limit is not None:
+            ids = ids[:limit] if state is None else ids
+        rows = records.newest(self._conn, state, limit, ids)
+        return [self._summary(keys, *row) for row in rows]
+
+    def _search_ids(self, keys: crypto.SubKeys, text: str) -> list[str]:
+        compact = text.strip()
+        if len(compact) == 16 and compact.isdigit():
+            owner = records.id_with_nik(self._conn, keys, compact)
+            return [owner] if owner else []
+        return self._names.matching(compact)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _summary(keys: crypto.SubKeys, meta: RecordMeta, schema_no: int, blob: bytes) -> RecordSummary:
+        reg = records.open_registration(keys, meta.id, meta.version, schema_no, blob)
+        return RecordSummary(
+            meta.id,
+            masked(reg.nik),
+            reg.full_name,
+            meta.state,
+            meta.version,
+            meta.operator,
+            meta.created_at,
+            meta.updated_at,
+        )
+
+    def counts(self) -> dict[str, int]:
+        self._require()
+        return records.state_counts(self._conn)
+
+    def pending_outbox(self) -> int:
+        self._require()
+        return outbox.pending_count(self._conn)
+
+    def _meta(self, record_id: str) -> RecordMeta:
+        """A record by its id or an unambiguous prefix of at least 8 characters."""
+        meta = records.find_meta(self._conn, record_id)
+        if meta is None and len(record_id) >= 8:
+            found = records.ids_starting_with(self._conn, record_id)
+            if len(found) == 1:
+                meta = records.find_meta(self._conn, found[0])
+        if meta is None:
+            raise UsageError(f"no record {record_id!r}", f"tidak ada data {record_id!r}")
+        return meta
+
+    # -- integrity -------------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Decrypt every version, check the indexes and the audit chain; change nothing."""
+        keys = self._require()
+        db_problems = [row[0] for row in self._conn.execute("PRAGMA quick_check") if row[0] != "ok"]
+        bad_versions: list[tuple[str, int, str]] = []
+        current = {meta.id: meta for meta, _, _ in records.newest(self._conn)}
+        version_count = 0
+        for record_id, version, schema_no, blob in self._conn.execute(
+            "SELECT record_id, version, schema, ciphertext FROM record_versions ORDER BY record_id, version"
+        ):
+            version_count += 1
+            problem = self._check_version(keys, record_id, version, schema_no, blob, current.get(record_id))
+            if problem:
+                bad_versions.append((record_id, version, problem))
+        bad_audit = audit.broken_entries(self._conn, keys.audit)
+        audit_count = self._conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+        return VerifyReport(len(current), version_count, audit_count, bad_versions, bad_audit, db_problems)
+
+    def _check_version(
+        self, keys: crypto.SubKeys, record_id: str, version: int, schema_no: int, blob: bytes, meta: RecordMeta | None
+    ) -> str:
+        try:
+            reg = records.open_registration(keys, record_id, version, schema_no, blob)
+        except FieldappError:
+            return "ciphertext fails its integrity check"
+        except (ValueError, TypeError, KeyError):
+            return "decrypts to an unreadable record"
+        if meta is None or meta.version != version:
+            return ""
+        row = self._conn.execute(
+            "SELECT nik_index, kk_index, search FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if bytes(row[0]) != records.nik_index(keys, reg.nik) or bytes(row[1]) != records.kk_index(keys, reg.kk_number):
+            return "blind index does not match the record"
+        try:
+            records.open_search_name(keys, record_id, version, row[2])
+        except FieldappError:
+            return "search name fails its integrity check"
+        return ""
+
+    def audit_log(self, limit: int | None = None) -> list[audit.AuditEntry]:
+        self._require("supervisor")
+        return audit.entries(self._conn, limit)
+
+
+def _check_office(office: str | None) -> str:
+    if not office:
+        return ""
+    code = dotted(office)
+    if code is None or not regions().exists(code, "desa"):
+        raise UsageError(
+            "--office must be a desa/kelurahan code in the Kemendagri list",
+            "--office harus kode desa/kelurahan dalam daftar Kemendagri",
+        )
+    return code
+
+
+def data_dir_default() -> Path:
+    """FIELDAPP_DATA_DIR, else the platform's per-user data folder."""
+    env = os.environ.get("FIELDAPP_DATA_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("fieldapp", appauthor=False))

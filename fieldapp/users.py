@@ -1,0 +1,144 @@
+"""Users of one laptop, their roles, passphrases and lockout.
+
+Each user's passphrase derives (Argon2id) a key that wraps the store key, so changing or
+resetting a passphrase rewraps one key and re-encrypts nothing. Wrong passphrases are counted
+in the database, so a lockout holds across restarts and processes.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from fieldapp import crypto
+from fieldapp.errors import UsageError
+
+ROLES = ("operator", "supervisor")
+MIN_PASSPHRASE_LENGTH = 10
+MAX_FAILED_ATTEMPTS = 5
+FIRST_LOCK_SECONDS = 30
+LONGEST_LOCK_SECONDS = 3600
+_NAME = re.compile(r"[a-z][a-z0-9._-]{1,31}")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    disabled: bool
+    failed_attempts: int
+    locked_until: float
+    created_at: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+def check_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise UsageError(
+            "user names are 2-32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter",
+            "nama pengguna 2-32 karakter: huruf kecil, angka, '.', '_' atau '-', diawali huruf",
+        )
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UsageError("role must be operator or supervisor", "peran harus operator atau supervisor")
+    return role
+
+
+def check_passphrase(passphrase: str) -> str:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise UsageError(
+            f"a passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters",
+            f"kata sandi minimal {MIN_PASSPHRASE_LENGTH} karakter",
+        )
+    return passphrase
+
+
+def lock_seconds(failed_attempts: int) -> int:
+    """How long a user waits after this many wrong passphrases: doubling from the fifth on."""
+    if failed_attempts < MAX_FAILED_ATTEMPTS:
+        return 0
+    doublings = min(failed_attempts - MAX_FAILED_ATTEMPTS, 16)
+    return min(FIRST_LOCK_SECONDS * 2**doublings, LONGEST_LOCK_SECONDS)
+
+
+def wrap_context(name: str) -> bytes:
+    """Binds a wrapped key to its user, so a row copied onto another user fails to open."""
+    return b"user:" + name.encode("utf-8")
+
+
+def find(conn: sqlite3.Connection, name: str) -> User | None:
+    row = conn.execute(
+        "SELECT name, role, disabled, failed_attempts, locked_until, created_at FROM users WHERE name = ?",
+        (name,),
+    ).fetchone()
+    return User(row[0], row[1], bool(row[2]), row[3], row[4], row[5]) if row else None
+
+
+def all_users(conn: sqlite3.Connection) -> list[User]:
+    rows = conn.execute(
+        "SELECT name, role, disabled, failed_attempts, locked_until, created_at FROM users ORDER BY name"
+    )
+    return [User(r[0], r[1], bool(r[2]), r[3], r[4], r[5]) for r in rows]
+
+
+def wrapped_key(conn: sqlite3.Connection, name: str) -> tuple[crypto.KdfParams, bytes, bytes]:
+    params, salt, wrapped = conn.execute(
+        "SELECT kdf_params, kdf_salt, wrapped_key FROM users WHERE name = ?", (name,)
+    ).fetchone()
+    return crypto.KdfParams.decode(params), bytes(salt), bytes(wrapped)
+
+
+def wrap_for(name: str, passphrase: str, store_key: bytes) -> tuple[str, bytes, bytes]:
+    """(kdf params, salt, wrapped store key) for a user's new passphrase."""
+    params, salt = crypto.KdfParams(), crypto.new_salt()
+    kek = crypto.derive_kek(passphrase, salt, params)
+    return params.encode(), salt, crypto.wrap_key(kek, store_key, wrap_context(name))
+
+
+def insert(conn: sqlite3.Connection, name: str, role: str, passphrase: str, store_key: bytes, now: str) -> None:
+    if find(conn, name) is not None:
+        raise UsageError(f"user {name!r} already exists", f"pengguna {name!r} sudah ada")
+    params, salt, wrapped = wrap_for(name, passphrase, store_key)
+    conn.execute(
+        "INSERT INTO users (name, role, kdf_params, kdf_salt, wrapped_key, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (name, role, params, salt, wrapped, now, now),
+    )
+
+
+def set_passphrase(conn: sqlite3.Connection, name: str, passphrase: str, store_key: bytes, now: str) -> None:
+    """Rewrap the store key for a new passphrase and lift any lockout."""
+    params, salt, wrapped = wrap_for(name, passphrase, store_key)
+    conn.execute(
+        "UPDATE users SET kdf_params = ?, kdf_salt = ?, wrapped_key = ?, failed_attempts = 0,"
+        " locked_until = 0, updated_at = ? WHERE name = ?",
+        (params, salt, wrapped, now, name),
+    )
+
+
+def set_disabled(conn: sqlite3.Connection, name: str, now: str) -> None:
+    conn.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE name = ?", (now, name))
+
+
+def count_failure(conn: sqlite3.Connection, name: str, now: float) -> User:
+    """Record one wrong passphrase; from the fifth on, lock the user for a growing delay."""
+    conn.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE name = ?", (name,))
+    user = find(conn, name)
+    assert user is not None
+    delay = lock_seconds(user.failed_attempts)
+    if delay:
+        conn.execute("UPDATE users SET locked_until = ? WHERE name = ?", (now + delay, name))
+    return find(conn, name)  # type: ignore[return-value]
+
+
+def clear_failures(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute(
+        "UPDATE users SET failed_attempts = 0, locked_until = 0 WHERE name = ? AND failed_attempts > 0", (name,)
+    )

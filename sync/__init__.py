@@ -1,0 +1,1 @@
+"""Sync: the wire protocol, the client engine and the reference server (issue 3). No Qt."""
