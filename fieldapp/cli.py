@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     records.set_defaults(run=cmd_list)
 
     show = commands.add_parser("show", help="show one full record (audited)")
-    show.add_argument("id", help="record id, or its first 8 or more characters")
+    show.add_argument("id", help="record id, or enough of its start to be unique")
     show.add_argument("--json", action="store_true")
     show.set_defaults(run=cmd_show)
 

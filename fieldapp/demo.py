@@ -39,7 +39,7 @@ def _offline_steps(say: Callable[[str], None], data_dir: Path) -> None:
     ids = store.register(applicants)
     say(f"3. Registered {len(ids)} applicants; each is encrypted and queued for sync:")
     for summary in store.summaries():
-        say(f"   {summary.id[:8]}  {summary.nik_masked}  {summary.full_name:<22} {summary.state}")
+        say(f"   {summary.id}  {summary.nik_masked}  {summary.full_name:<22} {summary.state}")
     _show_refusal(say, store, "4. An applicant with mistakes (NIK date, phone, under 18):", _mistyped(applicants[0]))
     _show_refusal(say, store, "5. The first applicant again (same NIK):", applicants[0])
     found = store.summaries(search=applicants[1]["full_name"].split()[0])  # type: ignore[union-attr]

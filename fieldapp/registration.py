@@ -7,7 +7,7 @@ the sync wire format, so they are spelled once here. Rules live in `validation.p
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 SEXES = ("male", "female")
 EDUCATION_LEVELS = (
@@ -76,8 +76,11 @@ class Registration:
 
     def to_json(self) -> dict[str, object]:
         """The record in the contract's JSON shape (dates as YYYY-MM-DD)."""
-        data = asdict(self)
+        data = dict(self.__dict__)  # shallow: asdict() deep-copies and costs a tenth of a save
         data["birth_date"] = self.birth_date.isoformat()
+        data["ktp_address"] = dict(self.ktp_address.__dict__)
+        if self.domicile_address is not None:
+            data["domicile_address"] = dict(self.domicile_address.__dict__)
         return data
 
     @classmethod

@@ -91,6 +91,7 @@ class Store:
         self._keys: crypto.SubKeys | None = None
         self._store_key: bytes | None = None
         self._names: NameIndex | None = None
+        self._office: str | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -151,7 +152,10 @@ class Store:
 
     @property
     def office(self) -> str:
-        return str(keyring.get_meta(self._conn, "office") or "")
+        """This laptop's desa code (read once: every save stamps it on the record)."""
+        if self._office is None:
+            self._office = str(keyring.get_meta(self._conn, "office") or "")
+        return self._office
 
     @property
     def user(self) -> User:
@@ -341,7 +345,7 @@ class Store:
         return problems
 
     def _insert_new(self, keys: crypto.SubKeys, reg: Registration, now: str) -> str:
-        record_id = str(uuid.uuid4())
+        record_id = records.new_record_id()
         meta = RecordMeta(record_id, 1, "pending", self.office, self.user.name, now, now)
         records.write_version(self._conn, keys, meta, reg)
         outbox.enqueue(self._conn, record_id, 1, now)

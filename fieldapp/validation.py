@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from fieldapp import nik as nik_rules
 from fieldapp.errors import Problem
@@ -33,6 +33,11 @@ STREET_LIMIT = 200
 INTEREST_LIMIT = 200
 NOTES_LIMIT = 1000
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_EMAIL = re.compile(
+    r"(?P<local>[A-Za-z0-9_+-]{1,64}(?:\.[A-Za-z0-9_+-]{1,64})*)"
+    rf"@(?P<domain>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})"
+)
 _MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
@@ -219,10 +224,10 @@ def normalize_phone(text: str) -> str | None:
         parsed = phonenumbers.parse(compact, "ID")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in _MOBILE_TYPES:
+    # number_type() is UNKNOWN for an invalid number, so it checks validity and kind at once.
+    if parsed.country_code != 62 or phonenumbers.number_type(parsed) not in _MOBILE_TYPES:
         return None
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return e164 if e164.startswith("+628") else None
+    return f"+62{parsed.national_number}"
 
 
 def _phone(c: _Checker) -> str | None:
@@ -238,19 +243,38 @@ def _phone(c: _Checker) -> str | None:
     return None
 
 
+def normalize_email(text: str) -> str | None:
+    """The address as email-validator normalises it (domain lower-cased); None if malformed.
+
+    Most addresses typed here are plain ASCII; those take a strict regular expression that
+    accepts only a subset of what email-validator accepts, with the same result (a property
+    test holds the two together). Anything else goes through email-validator itself, which
+    costs about 20 microseconds: a fifth of a whole save.
+    """
+    match = _PLAIN_EMAIL.fullmatch(text)
+    if match and len(text) <= 254 and len(match["local"]) <= 64 and not _special_use(match["domain"].lower()):
+        return f"{match['local']}@{match['domain'].lower()}"
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+def _special_use(domain: str) -> bool:
+    return any(domain == name or domain.endswith("." + name) for name in SPECIAL_USE_DOMAIN_NAMES)
+
+
 def _email(c: _Checker) -> str | None:
     raw = c.raw.get("email")
     if raw is None:
         c.fail("email", "required")
-        return None
-    if not isinstance(raw, str):
+    elif not isinstance(raw, str):
         c.fail("email", "wrong_type")
-        return None
-    try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized
-    except EmailNotValidError:
+    elif (email := normalize_email(raw.strip())) is None:
         c.fail("email", "email_format")
-        return None
+    else:
+        return email
+    return None
 
 
 def _address(c: _Checker, field: str, *, required: bool) -> Address | None:

@@ -90,7 +90,7 @@ def test_list_filters_by_status_and_search(cli) -> None:
 def test_show_edit_and_verify(cli) -> None:
     init(cli)
     record_id = cli("register", stdin=json.dumps(applicant(0))).out.strip()
-    shown = json.loads(cli("show", record_id[:8], "--json").out)
+    shown = json.loads(cli("show", record_id[:30], "--json").out)
     assert shown["id"] == record_id and shown["record"]["nik"] == applicant(0)["nik"]
     edited = cli("edit", record_id, "--json", stdin='{"notes": "KTP asli dilihat"}')
     assert edited.code == 0 and json.loads(edited.out)["version"] == 2

@@ -217,3 +217,35 @@ def test_a_normalised_phone_is_always_an_indonesian_mobile(text: str) -> None:
 def test_landlines_and_foreign_numbers_are_refused() -> None:
     for number in ("0218899776", "+6221889977", "+14155550123", "08", "0812"):
         assert normalize_phone(number) is None
+
+
+# -- email ----------------------------------------------------------------------------------
+
+from email_validator import EmailNotValidError, validate_email  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from fieldapp.validation import _PLAIN_EMAIL, normalize_email  # noqa: E402
+
+
+def library_verdict(text: str) -> str | None:
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+@settings(max_examples=400)
+@given(st.from_regex(_PLAIN_EMAIL, fullmatch=True))
+def test_the_fast_email_path_agrees_with_email_validator(text: str) -> None:
+    assert normalize_email(text) == library_verdict(text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="abAB09.-_+@é ", max_size=30))
+def test_any_text_gets_email_validators_verdict(text: str) -> None:
+    assert normalize_email(text) == library_verdict(text)
+
+
+@pytest.mark.parametrize("text", ["x@localhost", "x@a.test", "a..b@x.com", "x@-a.com", "x@a.123", "Ünï@example.com"])
+def test_email_edge_cases_match_the_library(text: str) -> None:
+    assert normalize_email(text) == library_verdict(text)
