@@ -252,7 +252,7 @@ def normalize_email(text: str) -> str | None:
     costs about 20 microseconds: a fifth of a whole save.
     """
     match = _PLAIN_EMAIL.fullmatch(text)
-    if match and len(text) <= 254 and len(match["local"]) <= 64 and not _special_use(match["domain"].lower()):
+    if match and len(text) <= 254 and len(match["local"]) <= 64 and _plain_domain(match["domain"].lower()):
         return f"{match['local']}@{match['domain'].lower()}"
     try:
         return validate_email(text, check_deliverability=False).normalized
@@ -260,8 +260,10 @@ def normalize_email(text: str) -> str | None:
         return None
 
 
-def _special_use(domain: str) -> bool:
-    return any(domain == name or domain.endswith("." + name) for name in SPECIAL_USE_DOMAIN_NAMES)
+def _plain_domain(domain: str) -> bool:
+    """No IDNA-reserved "--" labels, no special-use names: those go to email-validator."""
+    special = any(domain == name or domain.endswith("." + name) for name in SPECIAL_USE_DOMAIN_NAMES)
+    return "--" not in domain and not special
 
 
 def _email(c: _Checker) -> str | None:

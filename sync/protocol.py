@@ -1,0 +1,119 @@
+"""The sync wire protocol, version 1: the schema both the laptop and the server import.
+
+JSON over HTTPS under `/v1/`, request and response bodies gzip-compressed, errors as RFC 9457
+problem+json. Every push is idempotent on (record id, version, content hash), so a client that
+did not hear an answer simply sends the same thing again. See docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+PREFIX = "/v1"
+MAX_BATCH_RECORDS = 500
+MAX_BODY_BYTES = 4 * 1024 * 1024  # after decompression; a 500-record batch is about 400 kB
+PROBLEM_TYPE_BASE = "https://fieldapp.invalid/problems/"
+
+RecordId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+ContentHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")]
+Timestamp = Annotated[str, StringConstraints(min_length=20, max_length=40)]
+
+PushOutcome = Literal["accepted", "already_have", "duplicate", "conflict", "stale", "rejected"]
+ServerStatus = Literal["verified", "rejected"]
+
+
+class _Strict(BaseModel):
+    """Unknown fields are refused on the wire, as they are in the CLI."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """SHA-256 of the record's canonical JSON: what (id, version, hash) idempotency compares."""
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class Health(_Strict):
+    status: Literal["ok"]
+    protocol: int
+    server_time: str
+
+
+class EnrollRequest(_Strict):
+    code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class EnrollResponse(_Strict):
+    device_id: str
+    token: str
+    office: str
+
+
+class RecordEnvelope(_Strict):
+    """One record version as the laptop sends it; `record` is the CLI's JSON shape."""
+
+    id: RecordId
+    version: Annotated[int, Field(ge=1)]
+    content_hash: ContentHash
+    created_at: Timestamp
+    updated_at: Timestamp
+    operator: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    record: dict[str, Any]
+
+
+class PushRequest(_Strict):
+    records: Annotated[list[RecordEnvelope], Field(min_length=1, max_length=MAX_BATCH_RECORDS)]
+
+
+class FieldProblem(_Strict):
+    field: str
+    code: str
+    message: str
+
+
+class DuplicateOf(_Strict):
+    office: str
+    registered_at: str
+
+
+class PushResult(_Strict):
+    id: str
+    version: int
+    outcome: PushOutcome
+    reason: str | None = None
+    problems: list[FieldProblem] = []
+    duplicate_of: DuplicateOf | None = None
+
+
+class PushResponse(_Strict):
+    results: list[PushResult]
+
+
+class StatusChange(_Strict):
+    id: str
+    status: ServerStatus
+    reason: str | None = None
+    changed_at: str
+
+
+class PullResponse(_Strict):
+    changes: list[StatusChange]
+    cursor: int
+    more: bool
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
