@@ -1,5 +1,9 @@
-"""Allow `python -m fieldapp`."""
+"""`python -m fieldapp`: the same program as the `fieldapp` command.
 
-from fieldapp.cli import main
+The program entry point joins the core's commands with the sync commands; the fieldapp
+library modules themselves never import sync or HTTP.
+"""
+
+from sync.cli import main
 
 raise SystemExit(main())

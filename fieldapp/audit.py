@@ -30,6 +30,8 @@ ACTIONS = frozenset(
         "edit",
         "view",
         "export",
+        "enrol",
+        "sync",
     }
 )
 _GENESIS = bytes(32)

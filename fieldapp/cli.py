@@ -40,7 +40,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(f"fieldapp: error: {message}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+Extension = Callable[[argparse._SubParsersAction], None]  # adds commands from another package
+
+
+def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="fieldapp", description="Offline assisted registration for Kartu Prakerja.")
     parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
     parser.add_argument(
@@ -108,11 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run a demonstration in a temporary folder")
     demo.add_argument("--headless", action="store_true", help="no desktop window: print each step")
     demo.set_defaults(run=cmd_demo)
+    if extend is not None:
+        extend(commands)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, extend: Extension | None = None) -> int:
+    """Run one command; `extend` lets the program entry point add the sync commands."""
+    parser = build_parser(extend)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -121,7 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         return int(exit_.code or 0)
     args.data_dir = args.data_dir or data_dir_default()
-    if args.command != "demo":
+    if args.command == "demo":  # a throw-away folder: problems go to the terminal
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    else:
         setup_logging(args.data_dir)
     return _run(args.run, args)
 
@@ -154,7 +162,7 @@ def _report_invalid(exc: InvalidRecords, as_json: bool) -> None:
     print(f"fieldapp: {exc.message_en}", file=sys.stderr)
 
 
-def _login(args: argparse.Namespace) -> Store:
+def login(args: argparse.Namespace) -> Store:
     store = Store.open(args.data_dir)
     try:
         store.login(user_name(args.user), passphrase())
@@ -179,28 +187,28 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         store.add_user(args.name, args.role, new_passphrase(f"Passphrase for {args.name}"))
     print(f"User {args.name!r} added as {args.role}.")
     return EXIT_OK
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         store.disable_user(args.name)
     print(f"User {args.name!r} disabled.")
     return EXIT_OK
 
 
 def cmd_user_reset(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         store.reset_passphrase(args.name, new_passphrase(f"New passphrase for {args.name}"))
     print(f"Passphrase of {args.name!r} reset; any lockout lifted.")
     return EXIT_OK
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         found = store.users()
     rows = [
         {
@@ -221,7 +229,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 def cmd_register(args: argparse.Namespace) -> int:
     raw = read_records(args.file)
-    with _login(args) as store:
+    with login(args) as store:
         ids = store.register(raw)
     if args.json:
         emit_json({"saved": len(ids), "ids": ids})
@@ -232,7 +240,7 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         found = store.summaries(args.status, args.search, args.limit)
     rows = [summary.as_dict() for summary in found]
     if args.json:
@@ -243,7 +251,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         stored = store.show(args.id)
     document = {**stored.meta.__dict__, "record": stored.registration.to_json()}
     if args.json:
@@ -259,7 +267,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     changes = read_records(args.file)
     if len(changes) != 1:
         raise UsageError("edit takes one JSON object of the fields to change", "edit menerima satu objek JSON")
-    with _login(args) as store:
+    with login(args) as store:
         version = store.edit(args.id, changes[0])  # type: ignore[arg-type]
     if args.json:
         emit_json({"id": args.id, "version": version})
@@ -269,7 +277,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         report = store.verify()
     if args.json:
         emit_json(
@@ -298,7 +306,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with _login(args) as store:
+    with login(args) as store:
         entries = store.audit_log(args.limit)
     rows = [entry.as_dict() for entry in entries]
     if args.json:

@@ -134,8 +134,7 @@ class SubKeys:
     @classmethod
     def derive(cls, store_key: bytes) -> SubKeys:
         def sub(label: str) -> bytes:
-            hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_LENGTH, salt=None, info=b"fieldapp/" + label.encode())
-            return hkdf.derive(store_key)
+            return subkey(store_key, label)
 
         return cls(
             record=AESGCM(sub("record")),
@@ -145,6 +144,12 @@ class SubKeys:
             kk_index=sub("kk-index"),
             audit=sub("audit"),
         )
+
+
+def subkey(key: bytes, label: str) -> bytes:
+    """HKDF-SHA256 of a key for one named purpose."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_LENGTH, salt=None, info=b"fieldapp/" + label.encode())
+    return hkdf.derive(key)
 
 
 def blind_index(key: bytes, value: str) -> bytes:

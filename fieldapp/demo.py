@@ -40,8 +40,8 @@ def _offline_steps(say: Callable[[str], None], data_dir: Path) -> None:
     say(f"3. Registered {len(ids)} applicants; each is encrypted and queued for sync:")
     for summary in store.summaries():
         say(f"   {summary.id}  {summary.nik_masked}  {summary.full_name:<22} {summary.state}")
-    _show_refusal(say, store, "4. An applicant with mistakes (NIK date, phone, under 18):", _mistyped(applicants[0]))
-    _show_refusal(say, store, "5. The first applicant again (same NIK):", applicants[0])
+    show_refusal(say, store, "4. An applicant with mistakes (NIK date, phone, under 18):", mistyped(applicants[0]))
+    show_refusal(say, store, "5. The first applicant again (same NIK):", applicants[0])
     found = store.summaries(search=applicants[1]["full_name"].split()[0])  # type: ignore[union-attr]
     say(f"6. Search by first name finds {len(found)} record(s); opening one on purpose (audited):")
     record = store.show(found[0].id).registration
@@ -54,14 +54,15 @@ def _offline_steps(say: Callable[[str], None], data_dir: Path) -> None:
     store.close()
 
 
-def _mistyped(good: dict[str, object]) -> dict[str, object]:
+def mistyped(good: dict[str, object]) -> dict[str, object]:
     bad = dict(good)
     bad.update(nik="3216019999950001", phone="021-8899-7766", birth_date="2010-05-17")
     return bad
 
 
-def _show_refusal(say: Callable[[str], None], store: Store, title: str, raw: dict[str, object]) -> None:
-    say(title)
+def show_refusal(say: Callable[[str], None], store: Store, title: str, raw: dict[str, object]) -> None:
+    if title:
+        say(title)
     try:
         store.register([raw])
     except InvalidRecords as refused:

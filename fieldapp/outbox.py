@@ -1,13 +1,42 @@
-"""The outbox: every saved version waits here until the server acknowledges it.
+"""The outbox: every saved version waits here until the server has answered for it.
 
 Written in the same transaction as the record, so a version is never saved without being
 queued, nor queued without being saved. Delivery is at least once; the server is idempotent on
-(record id, version, content), so a retry is always safe.
+(record id, version, content hash), so a retry is always safe. An entry leaves the queue only
+when a server verdict for it is written, in one transaction with the record's new state.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
+
+# Server verdict -> the record's state on the laptop (when the verdict is for its current version).
+STATE_FOR_OUTCOME = {
+    "accepted": "synced",
+    "already_have": "synced",
+    "duplicate": "duplicate",
+    "conflict": "conflict",
+    "rejected": "rejected",
+}
+OUTCOMES = frozenset({*STATE_FOR_OUTCOME, "stale"})
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    seq: int
+    record_id: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The server's answer for one queued version; `note` is shown on the record."""
+
+    record_id: str
+    version: int
+    outcome: str
+    note: str = ""
 
 
 def enqueue(conn: sqlite3.Connection, record_id: str, version: int, now: str) -> None:
@@ -19,3 +48,47 @@ def enqueue(conn: sqlite3.Connection, record_id: str, version: int, now: str) ->
 
 def pending_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
+
+
+def next_entries(conn: sqlite3.Connection, limit: int) -> list[OutboxEntry]:
+    """The oldest unsent entries; a record's versions go in the order they were saved."""
+    rows = conn.execute(
+        "SELECT seq, record_id, version FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?", (limit,)
+    )
+    return [OutboxEntry(*row) for row in rows]
+
+
+def settle(conn: sqlite3.Connection, verdict: Verdict, now: str) -> bool:
+    """Mark a version answered and move its record's state; False if it was not queued."""
+    if verdict.outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {verdict.outcome!r}")
+    done = conn.execute(
+        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL"
+        " WHERE record_id = ? AND version = ? AND sent_at IS NULL",
+        (now, verdict.record_id, verdict.version),
+    ).rowcount
+    state = STATE_FOR_OUTCOME.get(verdict.outcome)
+    if state is not None:  # only the current version decides the record's state
+        conn.execute(
+            "UPDATE records SET state = ?, server_note = ? WHERE id = ? AND version = ?",
+            (state, verdict.note, verdict.record_id, verdict.version),
+        )
+    return done > 0
+
+
+def note_failure(conn: sqlite3.Connection, entries: list[OutboxEntry], error: str) -> None:
+    conn.executemany(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
+        [(error, entry.seq) for entry in entries],
+    )
+
+
+@dataclass(frozen=True)
+class QueuedVersion:
+    """An outbox entry with what the server needs: times, operator and the record itself."""
+
+    entry: OutboxEntry
+    created_at: str
+    updated_at: str
+    operator: str
+    record: dict[str, object]

@@ -22,7 +22,7 @@ from fieldapp.registration import Registration
 
 RECORD_SCHEMA = 1
 STATES = ("pending", "synced", "duplicate", "conflict", "rejected", "verified")
-_META_COLUMNS = "id, version, state, office, operator, created_at, updated_at"
+_META_COLUMNS = "id, version, state, office, operator, created_at, updated_at, server_note"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class RecordMeta:
     operator: str
     created_at: str
     updated_at: str
+    server_note: str = ""  # what the server said (a duplicate's office, a rejection's codes)
 
 
 @dataclass(frozen=True)
@@ -177,13 +178,14 @@ def newest(
         where.append("r.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(ids))
     sql = (
-        "SELECT r.id, r.version, r.state, r.office, r.operator, r.created_at, r.updated_at, v.schema, v.ciphertext"
+        "SELECT r.id, r.version, r.state, r.office, r.operator, r.created_at, r.updated_at, r.server_note,"
+        " v.schema, v.ciphertext"
         " FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY r.seq DESC"
         + (f" LIMIT {int(limit)}" if limit is not None else "")
     )
-    return [(RecordMeta(*row[:7]), row[7], row[8]) for row in conn.execute(sql, params)]
+    return [(RecordMeta(*row[:8]), row[8], row[9]) for row in conn.execute(sql, params)]
 
 
 def state_counts(conn: sqlite3.Connection) -> dict[str, int]:

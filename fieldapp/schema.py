@@ -90,8 +90,15 @@ CREATE TABLE pending_audit (
 );
 """
 
+# v2: what the server said about a record, and a small index over the unsent outbox.
+_V2 = """
+ALTER TABLE records ADD COLUMN server_note TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL;
+"""
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _V1),
+    lambda conn: _run_script(conn, _V2),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

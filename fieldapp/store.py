@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldapp import audit, crypto, keyring, outbox, records, schema, users
+from fieldapp import audit, crypto, device, keyring, outbox, records, schema, users
 from fieldapp.db import connect, damaged, transaction
+from fieldapp.device import Enrolment
 from fieldapp.errors import (
     AuthError,
     FieldappError,
@@ -30,6 +31,7 @@ from fieldapp.errors import (
     UsageError,
 )
 from fieldapp.nik import masked
+from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.records import RecordMeta, StoredRecord
 from fieldapp.regions import dotted, regions
 from fieldapp.registration import Registration
@@ -62,6 +64,7 @@ class RecordSummary:
     operator: str
     created_at: str
     updated_at: str
+    server_note: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -427,6 +430,7 @@ class Store:
             meta.operator,
             meta.created_at,
             meta.updated_at,
+            meta.server_note,
         )
 
     def counts(self) -> dict[str, int]:
@@ -489,6 +493,96 @@ class Store:
         except FieldappError:
             return "search name fails its integrity check"
         return ""
+
+    # -- sync: what the sync engine calls ---------------------------------------------------
+
+    def enrolment(self) -> Enrolment | None:
+        return device.load(self._conn, self._require())
+
+    def enrol(self, enrolment: Enrolment) -> None:
+        """Keep the server's device id and token (sealed); the office comes from the server."""
+        keys = self._require("supervisor")
+        if self.office and enrolment.office != self.office:
+            raise UsageError(
+                f"the enrolment code is for office {enrolment.office}, but this laptop belongs to {self.office}",
+                f"kode pendaftaran untuk kantor {enrolment.office}, tetapi laptop ini milik {self.office}",
+            )
+        with transaction(self._conn):
+            keyring.set_meta(self._conn, "office", enrolment.office)
+            device.save(self._conn, keys, enrolment)
+            self._audit("enrol", detail=f"device={enrolment.device_id} office={enrolment.office}")
+        self._office = enrolment.office
+
+    def queued_versions(self, limit: int) -> list[QueuedVersion]:
+        """The oldest versions waiting for the server, decrypted for sending."""
+        keys = self._require()
+        queued = []
+        for entry in outbox.next_entries(self._conn, limit):
+            created_at, updated_at, operator, schema_no, blob = self._conn.execute(
+                "SELECT r.created_at, v.created_at, v.operator, v.schema, v.ciphertext FROM record_versions v"
+                " JOIN records r ON r.id = v.record_id WHERE v.record_id = ? AND v.version = ?",
+                (entry.record_id, entry.version),
+            ).fetchone()
+            registration = records.open_registration(keys, entry.record_id, entry.version, schema_no, blob)
+            queued.append(QueuedVersion(entry, created_at, updated_at, operator, registration.to_json()))
+        return queued
+
+    def settle(self, verdicts: list[Verdict]) -> int:
+        """Write the server's verdicts: entries leave the queue, records take their new state."""
+        self._require()
+        now = utc_now()
+        with transaction(self._conn):
+            return sum(outbox.settle(self._conn, verdict, now) for verdict in verdicts)
+
+    def sync_attempt_failed(self, entries: list[OutboxEntry], error: str) -> None:
+        self._require()
+        with transaction(self._conn):
+            outbox.note_failure(self._conn, entries, error)
+            keyring.set_meta(self._conn, "last_error", error)
+
+    def pull_cursor(self) -> int:
+        return int(keyring.get_meta(self._conn, "pull_cursor") or 0)  # type: ignore[arg-type]
+
+    def apply_status_changes(self, changes: list[tuple[str, str, str]], cursor: int) -> int:
+        """(record id, state, note) from the server, and the cursor after them, in one step.
+
+        A record with a newer version still queued keeps its `pending` state: the server's
+        word was about an older version.
+        """
+        self._require()
+        with transaction(self._conn):
+            changed = sum(
+                self._conn.execute(
+                    "UPDATE records SET state = ?, server_note = ? WHERE id = ? AND state != 'pending'",
+                    (state, note, record_id),
+                ).rowcount
+                for record_id, state, note in changes
+            )
+            keyring.set_meta(self._conn, "pull_cursor", str(cursor))
+        return changed
+
+    def sync_finished(self, summary: str, error: str | None) -> None:
+        """Remember when sync last ran and how it ended (shown by `status`)."""
+        self._require()
+        with transaction(self._conn):
+            keyring.set_meta(self._conn, "last_sync_at", utc_now())
+            keyring.set_meta(self._conn, "last_error", error or "")
+            self._audit("sync", detail=summary)
+
+    def sync_status(self) -> dict[str, object]:
+        self._require()
+        meta = {
+            key: keyring.get_meta(self._conn, key) for key in ("last_sync_at", "last_error", "server_url", "device_id")
+        }
+        return {
+            **records.state_counts(self._conn),
+            "queued_versions": outbox.pending_count(self._conn),
+            "last_sync_at": meta["last_sync_at"] or None,
+            "last_error": meta["last_error"] or None,
+            "server": meta["server_url"] or None,
+            "device_id": meta["device_id"] or None,
+            "office": self.office or None,
+        }
 
     def audit_log(self, limit: int | None = None) -> list[audit.AuditEntry]:
         self._require("supervisor")

@@ -1,0 +1,121 @@
+"""The `fieldapp` program: the core's commands plus enroll, sync and status.
+
+The core package never imports HTTP; this module is the program's entry point that joins the
+two (see fieldapp.cli.main's `extend`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from collections.abc import Sequence
+
+from fieldapp import cli as core_cli
+from fieldapp.cli_io import emit_json
+from fieldapp.device import Enrolment
+from fieldapp.errors import AuthError, NotPermitted, UsageError
+from sync.client import SyncClient, check_server_url
+from sync.engine import Progress, SyncEngine
+from sync.errors import NotEnrolled
+
+STATUS_KEYS = ("pending", "synced", "duplicate", "rejected", "conflict", "verified")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return core_cli.main(argv, extend=add_sync_commands)
+
+
+def add_sync_commands(commands: argparse._SubParsersAction) -> None:
+    enroll = commands.add_parser("enroll", help="enrol this laptop with the central server (supervisor)")
+    enroll.add_argument("--server", required=True, help="https://... (http only to this machine)")
+    enroll.add_argument("--code", help="one-time code from fieldapp-server enroll-code (or FIELDAPP_ENROLL_CODE)")
+    enroll.add_argument("--ca-file", help="pin this CA certificate (PEM) instead of the system's")
+    enroll.add_argument("--name", default=socket.gethostname(), help="this laptop's name on the server")
+    enroll.set_defaults(run=cmd_enroll)
+
+    sync = commands.add_parser("sync", help="push every queued record, then pull status changes (supervisor)")
+    sync.add_argument("--json", action="store_true")
+    sync.set_defaults(run=cmd_sync)
+
+    status = commands.add_parser("status", help="what is queued, synced, refused; when sync last ran")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(run=cmd_status)
+
+    commands.choices["demo"].set_defaults(run=cmd_demo)
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    server = check_server_url(args.server)
+    code = args.code or os.environ.get("FIELDAPP_ENROLL_CODE")
+    if not code:
+        raise UsageError("give the enrolment code with --code or FIELDAPP_ENROLL_CODE", "kode pendaftaran belum diisi")
+    with core_cli.login(args) as store:
+        if not store.user.is_supervisor:
+            raise NotPermitted("only a supervisor may enrol this laptop", "hanya supervisor yang boleh mendaftarkan")
+        client = SyncClient(server, ca_file=args.ca_file)
+        try:
+            enrolled = client.enroll(code, args.name)
+        except NotEnrolled as exc:
+            raise AuthError(f"enrolment refused: {exc.message_en}", "pendaftaran perangkat ditolak") from None
+        finally:
+            client.close()
+        store.enrol(Enrolment(server, enrolled.device_id, enrolled.office, enrolled.token, args.ca_file or ""))
+    print(f"Enrolled as device {enrolled.device_id} of office {enrolled.office} with {server}.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    with core_cli.login(args) as store:
+        if not store.user.is_supervisor:
+            raise NotPermitted("only a supervisor may sync", "hanya supervisor yang boleh sinkronisasi")
+        enrolment = store.enrolment()
+        if enrolment is None:
+            raise NotEnrolled("this laptop is not enrolled; run 'fieldapp enroll' first", "laptop belum terdaftar")
+        client = SyncClient(enrolment.server_url, enrolment.token, enrolment.ca_file or None)
+        try:
+            report = SyncEngine(store, client, progress=_progress_printer()).run()
+        finally:
+            client.close()
+        status = store.sync_status()
+    if args.json:
+        emit_json(
+            {
+                "outcomes": dict(report.outcomes),
+                "pulled": report.pulled,
+                "retries": report.retries,
+                "queued_versions": status["queued_versions"],
+            }
+        )
+    else:
+        print(f"Sync done: {report.summary()}; {status['queued_versions']} version(s) still queued.")
+    return 0
+
+
+def _progress_printer():
+    def show(progress: Progress) -> None:
+        print(f"{progress.phase}: {progress.done}/{progress.total}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with core_cli.login(args) as store:
+        status = store.sync_status()
+    if args.json:
+        emit_json(status)
+    else:
+        for key, value in status.items():
+            print(f"{key:>16}: {'' if value is None else value}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sync.demo import run_demo
+
+    return run_demo(print)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

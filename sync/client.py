@@ -1,0 +1,146 @@
+"""The laptop's HTTP client for protocol v1: gzip bodies, bearer token, verified TLS.
+
+Every failure becomes one of `sync.errors`, so the engine decides what to retry without
+knowing HTTP. Plain HTTP is allowed only to a loopback address (development and tests).
+"""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import pydantic
+import requests
+
+from sync import protocol
+from sync.errors import BatchTooLarge, InsecureServer, NotEnrolled, ServerRefused, Transient, Unreachable
+
+CONNECT_TIMEOUT_S = 10
+READ_TIMEOUT_S = 60
+USER_AGENT = "fieldapp-sync/1"
+
+
+def check_server_url(url: str) -> str:
+    """The URL without a trailing slash; HTTPS, or HTTP only to this machine."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InsecureServer(f"not a server URL: {url!r}", f"bukan alamat server: {url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InsecureServer(
+            "plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https",
+            "http biasa hanya boleh ke mesin ini (127.0.0.1, ::1, localhost); gunakan https",
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SyncClient:
+    """One server, one device token; `verify` is True or the path of a pinned CA bundle."""
+
+    def __init__(
+        self,
+        server_url: str,
+        token: str | None = None,
+        ca_file: str | None = None,
+        read_timeout: float = READ_TIMEOUT_S,
+    ) -> None:
+        self.base = check_server_url(server_url)
+        self._session = requests.Session()
+        self._session.verify = ca_file or True
+        self._session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
+        if token:
+            self._session.headers["Authorization"] = f"Bearer {token}"
+        self._timeout = (CONNECT_TIMEOUT_S, read_timeout)
+        self.bytes_sent = 0
+
+    def close(self) -> None:
+        self._session.close()
+
+    def health(self) -> protocol.Health:
+        return self._call("GET", "/health", None, protocol.Health)
+
+    def enroll(self, code: str, device_name: str) -> protocol.EnrollResponse:
+        body = protocol.EnrollRequest(code=code, device_name=device_name)
+        return self._call("POST", "/enroll", body.model_dump(), protocol.EnrollResponse)
+
+    def push(self, envelopes: list[protocol.RecordEnvelope]) -> protocol.PushResponse:
+        body = {"records": [envelope.model_dump() for envelope in envelopes]}
+        response = self._call("POST", "/push", body, protocol.PushResponse)
+        sent = {(e.id, e.version) for e in envelopes}
+        if {(r.id, r.version) for r in response.results} != sent or len(response.results) != len(sent):
+            raise Transient("the server's answer does not match the records sent", "jawaban server tidak cocok")
+        return response
+
+    def pull(self, cursor: int, limit: int = 500) -> protocol.PullResponse:
+        return self._call("GET", f"/pull?cursor={int(cursor)}&limit={int(limit)}", None, protocol.PullResponse)
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None, model: type[Any]) -> Any:
+        data = None
+        headers = {}
+        if body is not None:
+            data = gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+            headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+            self.bytes_sent += len(data)
+        try:
+            response = self._session.request(
+                method, self.base + protocol.PREFIX + path, data=data, headers=headers, timeout=self._timeout
+            )
+            content = response.content  # decompressed by requests; a damaged gzip raises here
+        except requests.exceptions.SSLError:
+            raise Unreachable(
+                "the server's TLS certificate could not be verified (wrong CA, or a hotspot login page?)",
+                "sertifikat TLS server tidak dapat diverifikasi (CA salah, atau halaman login hotspot?)",
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise Unreachable(f"no answer from the server ({type(exc).__name__})", "server tidak menjawab") from None
+        _raise_for_status(response)
+        try:
+            return model.model_validate_json(content)
+        except pydantic.ValidationError:
+            raise Transient("the server's answer was damaged on the way", "jawaban server rusak di jalan") from None
+
+
+def _raise_for_status(response: requests.Response) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    problem = _problem(response)
+    detail = problem.get("detail") or problem.get("title") or response.reason
+    kind = str(problem.get("type", "")).rsplit("/", 1)[-1]
+    if status == 401 or status == 403:
+        raise NotEnrolled(
+            f"the server refused this device: {detail}; a supervisor must enrol it again",
+            f"server menolak perangkat ini: {detail}; supervisor harus mendaftarkannya lagi",
+        )
+    if status == 413:
+        raise BatchTooLarge("the server says the batch is too large", "kiriman terlalu besar")
+    if status == 429 or status >= 500 or kind == "corrupt-body" or not problem:
+        retry = response.headers.get("Retry-After")
+        raise Transient(
+            f"server busy or link damaged (HTTP {status})",
+            f"server sibuk (HTTP {status})",
+            float(retry) if retry and retry.isdigit() else None,
+        )
+    raise ServerRefused(f"the server refused the request (HTTP {status}): {detail}", f"server menolak (HTTP {status})")
+
+
+def _problem(response: requests.Response) -> dict[str, Any]:
+    """The problem+json body, or {} when the body is not one (a proxy's page, a damaged body)."""
+    if "json" not in response.headers.get("Content-Type", ""):
+        return {}
+    try:
+        found = response.json()
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) and "type" in found else {}

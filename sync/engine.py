@@ -1,0 +1,197 @@
+"""The sync engine: drain the outbox to the server, then pull status changes back.
+
+Rules it keeps:
+- A queued version leaves the outbox only when the server's verdict for it is written, in one
+  transaction with the record's new state. Killing the process anywhere loses nothing; the
+  next run re-sends what had no verdict, and the server answers `already_have`.
+- Batches are sized adaptively: start small, double while the server answers quickly, halve on
+  a timeout or a 413.
+- Transient failures back off exponentially with full jitter (capped), and give up after a
+  number of failures in a row, leaving the queue as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fieldapp.outbox import QueuedVersion, Verdict
+from fieldapp.store import Store
+from sync import protocol
+from sync.client import SyncClient
+from sync.errors import BatchTooLarge, NotEnrolled, Transient, Unreachable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchSize:
+    """Start small, grow while answers come fast, shrink on trouble."""
+
+    size: int = 25
+    smallest: int = 1
+    largest: int = protocol.MAX_BATCH_RECORDS
+    fast_seconds: float = 2.0
+
+    def after_success(self, seconds: float) -> None:
+        if seconds < self.fast_seconds:
+            self.size = min(self.size * 2, self.largest)
+
+    def after_trouble(self) -> None:
+        self.size = max(self.size // 2, self.smallest)
+
+
+@dataclass
+class Backoff:
+    """Full jitter: sleep a random time in [0, min(cap, base * 2**failures)]."""
+
+    base: float = 0.5
+    cap: float = 30.0
+    failures: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, retry_after: float | None = None) -> float:
+        ceiling = min(self.cap, self.base * 2**self.failures)
+        self.failures += 1
+        jittered = self.rng.uniform(0, ceiling)
+        return max(jittered, min(retry_after or 0.0, self.cap))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+@dataclass
+class Progress:
+    phase: str  # "push" or "pull"
+    done: int
+    total: int
+
+
+@dataclass
+class SyncReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    pulled: int = 0
+    retries: int = 0
+    error: str | None = None
+
+    @property
+    def pushed(self) -> int:
+        return sum(self.outcomes.values())
+
+    def summary(self) -> str:
+        parts = [f"{outcome}={count}" for outcome, count in sorted(self.outcomes.items())]
+        return " ".join([f"pushed={self.pushed}", *parts, f"pulled={self.pulled}", f"retries={self.retries}"])
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        client: SyncClient,
+        progress: Callable[[Progress], None] | None = None,
+        max_failures_in_a_row: int = 8,
+        backoff: Backoff | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.batch = BatchSize()
+        self.backoff = backoff or Backoff()
+        self._progress = progress or (lambda _p: None)
+        self._max_failures = max_failures_in_a_row
+        self._sleep = sleep
+
+    def run(self) -> SyncReport:
+        """Probe, push everything queued, pull; record how it ended either way."""
+        report = SyncReport()
+        try:
+            self.client.health()
+            self.push_all(report)
+            self.pull_all(report)
+        except (Transient, NotEnrolled) as exc:
+            report.error = exc.message_en
+            self.store.sync_finished(report.summary(), report.error)
+            raise
+        self.store.sync_finished(report.summary(), None)
+        return report
+
+    def push_all(self, report: SyncReport) -> None:
+        total = self.store.sync_status()["queued_versions"]
+        while queued := self.store.queued_versions(self.batch.size):
+            verdicts = self._push_with_retries(queued, report)
+            self.store.settle(verdicts)
+            report.outcomes.update(v.outcome for v in verdicts)
+            self._progress(Progress("push", report.pushed, max(int(total), report.pushed)))  # type: ignore[call-overload]
+
+    def _push_with_retries(self, queued: list[QueuedVersion], report: SyncReport) -> list[Verdict]:
+        while True:
+            batch = queued[: self.batch.size]
+            started = time.monotonic()
+            try:
+                response = self.client.push([envelope(q) for q in batch])
+            except BatchTooLarge:
+                self.batch.after_trouble()
+                continue
+            except Transient as exc:
+                self._wait_after(exc, [q.entry for q in batch], report)
+                continue
+            self.batch.after_success(time.monotonic() - started)
+            self.backoff.reset()
+            return [verdict(result) for result in response.results]
+
+    def _wait_after(self, exc: Transient, entries: list, report: SyncReport) -> None:
+        report.retries += 1
+        self.batch.after_trouble()
+        self.store.sync_attempt_failed(entries, exc.message_en)
+        if self.backoff.failures >= self._max_failures:
+            raise Unreachable(
+                f"gave up after {self.backoff.failures} failed attempts in a row: {exc.message_en}",
+                f"berhenti setelah {self.backoff.failures} percobaan gagal berturut-turut",
+            )
+        pause = self.backoff.delay(exc.retry_after)
+        log.info("sync attempt failed (%s); retrying in %.1f s", exc.message_en, pause)
+        self._sleep(pause)
+
+    def pull_all(self, report: SyncReport) -> None:
+        while True:
+            try:
+                page = self.client.pull(self.store.pull_cursor())
+            except Transient as exc:
+                self._wait_after(exc, [], report)
+                continue
+            self.backoff.reset()
+            changes = [(c.id, c.status, c.reason or "") for c in page.changes]
+            self.store.apply_status_changes(changes, page.cursor)
+            report.pulled += len(changes)
+            self._progress(Progress("pull", report.pulled, report.pulled))
+            if not page.more:
+                return
+
+
+def envelope(queued: QueuedVersion) -> protocol.RecordEnvelope:
+    return protocol.RecordEnvelope(
+        id=queued.entry.record_id,
+        version=queued.entry.version,
+        content_hash=protocol.content_hash(queued.record),
+        created_at=queued.created_at,
+        updated_at=queued.updated_at,
+        operator=queued.operator,
+        record=queued.record,
+    )
+
+
+def verdict(result: protocol.PushResult) -> Verdict:
+    return Verdict(result.id, result.version, result.outcome, note_for(result))
+
+
+def note_for(result: protocol.PushResult) -> str:
+    """What the record shows about the server's answer; never personal data."""
+    if result.duplicate_of is not None:
+        return f"NIK already registered by office {result.duplicate_of.office} at {result.duplicate_of.registered_at}"
+    if result.problems:
+        return "; ".join(f"{p.field}: {p.code}" for p in result.problems)
+    return result.reason or ""

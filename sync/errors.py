@@ -1,0 +1,48 @@
+"""What can go wrong in a sync, each with a user-facing message and the CLI's exit code.
+
+The engine's rule: a transient failure (no link, a timeout, a 5xx, a body damaged on the way)
+is retried with backoff and never loses a queued record; an authentication failure stops the
+sync and leaves the queue as it is.
+"""
+
+from __future__ import annotations
+
+from fieldapp.errors import AuthError, FieldappError
+
+EXIT_UNREACHABLE = 5
+
+
+class SyncError(FieldappError):
+    """Base of sync failures."""
+
+
+class Transient(SyncError):
+    """Worth another try after a pause: the link, a timeout, a 5xx, a damaged body."""
+
+    exit_code = EXIT_UNREACHABLE
+
+    def __init__(self, message_en: str, message_id: str | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message_en, message_id)
+        self.retry_after = retry_after
+
+
+class Unreachable(Transient):
+    """The server could not be reached (the probe failed, or retries ran out)."""
+
+
+class BatchTooLarge(Transient):
+    """The server answered 413: send fewer records at a time."""
+
+
+class NotEnrolled(AuthError):
+    """No device token, or the server does not accept it (revoked)."""
+
+
+class ServerRefused(SyncError):
+    """A 4xx that retrying will not fix: a bug on one side, reported, queue kept."""
+
+
+class InsecureServer(SyncError):
+    """A server URL that would send data without TLS to a machine other than this one."""
+
+    exit_code = 2

@@ -1,0 +1,268 @@
+"""The FastAPI application: protocol v1 over HTTP, errors as problem+json, never a 500 for bad input.
+
+Request bodies may be gzip-compressed and are bounded (413) before and after decompression;
+devices authenticate with a bearer token whose hash the server keeps; each device is rate
+limited; every request is logged as one JSON line without any body or personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fieldapp.logs import log_crash
+from sync import protocol
+from sync.server import admin
+from sync.server.ingest import Device, Ingest
+from sync.server.keys import ServerKeys
+from sync.server.ratelimit import RateLimiter
+
+access_log = logging.getLogger("fieldapp.server.access")
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemError(Exception):
+    def __init__(
+        self, status: int, kind: str, title: str, detail: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(title)
+        self.status, self.kind, self.title, self.detail, self.headers = status, kind, title, detail, headers
+
+
+def problem_response(
+    status: int, kind: str, title: str, detail: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = protocol.Problem(type=protocol.PROBLEM_TYPE_BASE + kind, title=title, status=status, detail=detail)
+    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def create_app(
+    engine: Engine,
+    keys: ServerKeys,
+    *,
+    requests_per_second: float = 20.0,
+    burst: int = 40,
+    max_body_bytes: int = protocol.MAX_BODY_BYTES,
+) -> FastAPI:
+    app = FastAPI(
+        title="fieldapp central server", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None
+    )
+    ingest = Ingest(engine, keys)
+    device_limiter = RateLimiter(requests_per_second, burst)
+    enrol_limiter = RateLimiter(1.0, 10)
+    _install_error_handlers(app)
+
+    def current_device(request: Request) -> Device:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ProblemError(
+                401, "unauthenticated", "a device token is required", headers={"WWW-Authenticate": "Bearer"}
+            )
+        found = admin.device_for_token(engine, token.strip())
+        if found.device is None:
+            raise ProblemError(401, "unauthenticated", "unknown device token", headers={"WWW-Authenticate": "Bearer"})
+        if found.revoked:
+            raise ProblemError(401, "device-revoked", "this device was revoked", headers={"WWW-Authenticate": "Bearer"})
+        request.state.device_id = found.device.id
+        _limit(device_limiter, found.device.id)
+        return found.device
+
+    @app.get(protocol.PREFIX + "/health", response_model=protocol.Health)
+    def health() -> protocol.Health:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return protocol.Health(status="ok", protocol=protocol.PROTOCOL_VERSION, server_time=now)
+
+    @app.post(protocol.PREFIX + "/enroll", response_model=protocol.EnrollResponse)
+    def enroll(body: protocol.EnrollRequest, request: Request) -> protocol.EnrollResponse:
+        _limit(enrol_limiter, request.client.host if request.client else "unknown")
+        try:
+            enrolled = admin.enrol(engine, body.code, body.device_name)
+        except admin.AdminError as exc:
+            raise ProblemError(403, "invalid-code", str(exc)) from None
+        request.state.device_id = enrolled.device_id
+        return protocol.EnrollResponse(device_id=enrolled.device_id, token=enrolled.token, office=enrolled.office)
+
+    @app.post(protocol.PREFIX + "/push", response_model=protocol.PushResponse)
+    def push(body: protocol.PushRequest, device: Annotated[Device, Depends(current_device)]) -> protocol.PushResponse:
+        if len({(e.id, e.version) for e in body.records}) != len(body.records):
+            raise ProblemError(422, "invalid-batch", "a record version appears twice in the batch")
+        for envelope in body.records:
+            if protocol.content_hash(envelope.record) != envelope.content_hash:
+                raise ProblemError(400, "corrupt-body", "a record does not match its content hash")
+        return protocol.PushResponse(results=ingest.push(device, list(body.records)))
+
+    @app.get(protocol.PREFIX + "/pull", response_model=protocol.PullResponse)
+    def pull(
+        device: Annotated[Device, Depends(current_device)],
+        cursor: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    ) -> protocol.PullResponse:
+        changes, next_cursor, more = admin.changes_since(engine, device, cursor, limit)
+        return protocol.PullResponse(
+            changes=[protocol.StatusChange(**c) for c in changes], cursor=next_cursor, more=more
+        )
+
+    app.add_middleware(BodyGate, max_bytes=max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(AccessLog)
+    return app
+
+
+def _limit(limiter: RateLimiter, key: str) -> None:
+    wait = limiter.take(key)
+    if wait > 0:
+        raise ProblemError(
+            429, "rate-limited", "too many requests; slow down", headers={"Retry-After": str(max(1, round(wait)))}
+        )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def on_problem(_request: Request, exc: ProblemError) -> JSONResponse:
+        return problem_response(exc.status, exc.kind, exc.title, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(error.get("type") == "json_invalid" for error in errors):
+            return problem_response(400, "malformed-json", "the body is not valid JSON")
+        # loc and msg only: pydantic's "input" would echo the (personal) data sent
+        detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors[:20])
+        return problem_response(422, "invalid-body", "the body does not match the protocol", detail[:2000])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem_response(exc.status_code, "http-" + str(exc.status_code), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def on_bug(_request: Request, exc: Exception) -> JSONResponse:
+        log_crash(exc)
+        return problem_response(500, "internal", "internal server error")
+
+
+class BodyGate:
+    """Bound the body's size (413), undo Content-Encoding: gzip, refuse other encodings (415)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        refusal = await self._read(headers, receive)
+        if isinstance(refusal, JSONResponse):
+            await refusal(scope, receive, send)
+            return
+        body = refusal
+        scope = dict(scope)
+        scope["headers"] = [
+            (k, v) for k, v in scope["headers"] if k.lower() not in (b"content-encoding", b"content-length")
+        ]
+        scope["headers"].append((b"content-length", str(len(body)).encode()))
+        await self.app(scope, _replay(body), send)
+
+    async def _read(self, headers: dict[str, str], receive: Receive) -> bytes | JSONResponse:
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return _too_large(self.max_bytes)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return _too_large(self.max_bytes)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        raw = b"".join(chunks)
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding in ("", "identity"):
+            return raw
+        if encoding != "gzip":
+            return problem_response(415, "unsupported-encoding", "only gzip bodies are accepted")
+        return self._gunzip(raw)
+
+    def _gunzip(self, raw: bytes) -> bytes | JSONResponse:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            body = inflater.decompress(raw, self.max_bytes + 1)
+            if len(body) > self.max_bytes or inflater.unconsumed_tail:
+                return _too_large(self.max_bytes)
+            body += inflater.flush()
+        except zlib.error:
+            return problem_response(400, "corrupt-body", "the gzip body is damaged")
+        if not inflater.eof or inflater.unused_data:
+            return problem_response(400, "corrupt-body", "the gzip body is incomplete or has trailing data")
+        return body
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return problem_response(413, "too-large", f"the body is larger than {limit} bytes; send fewer records")
+
+
+def _replay(body: bytes) -> Callable[[], Awaitable[Message]]:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+class AccessLog:
+    """One JSON line per request: method, path, status, time, sizes, device. No bodies, no queries' data."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        seen: dict[str, Any] = {"status": 500, "bytes_out": 0}
+        state = scope.setdefault("state", {})  # shared with the request, which records the device
+
+        async def tracking_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                seen["bytes_out"] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        finally:
+            access_log.info(
+                json.dumps(
+                    {
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": seen["status"],
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                        "bytes_out": seen["bytes_out"],
+                        "device": state.get("device_id"),
+                    }
+                )
+            )
