@@ -142,6 +142,16 @@ class Store:
             raise damaged(exc) from None
         return cls(conn, path)
 
+    def clone(self) -> Store:
+        """Another connection to the same store, logged in as the same user, for another thread.
+
+        SQLite connections belong to the thread that made them; the sync worker and the GUI
+        each use their own, without asking for the passphrase twice.
+        """
+        other = Store.open(self.path.parent)
+        other._unlock(self.user, self._unlocked_key())
+        return other
+
     def close(self) -> None:
         self._keys = None
         self._store_key = None

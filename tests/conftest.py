@@ -118,3 +118,26 @@ def run_process(
         timeout=timeout,
         start_new_session=True,
     )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The server's database URL: a SQLite file, or a fresh database on the CI's PostgreSQL."""
+    from servers import PG_URL, fresh_pg_database
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured: set FIELDAPP_TEST_PG_URL (.ci/run starts one and sets it)")
+    with fresh_pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def server(server_db: str, tmp_path: Path):
+    from servers import ServerProcess
+
+    process = ServerProcess(server_db, tmp_path / "server").start()
+    yield process
+    process.stop()

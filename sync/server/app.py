@@ -5,7 +5,6 @@ devices authenticate with a bearer token whose hash the server keeps; each devic
 limited; every request is logged as one JSON line without any body or personal data.
 """
 
-
 import datetime as dt
 import json
 import logging
