@@ -93,6 +93,7 @@ def cmd_serve(args: argparse.Namespace, engine: object) -> int:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
+    sock.listen(2048)  # connections queue from now on, so the printed address works at once
     scheme = "https" if args.tls_cert else "http"
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     print(f"fieldapp-server listening on {scheme}://{host}:{sock.getsockname()[1]}", flush=True)
