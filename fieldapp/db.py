@@ -21,7 +21,9 @@ CACHE_KIB = 65_536  # 64 MiB of page cache: the blind-index pages of 100,000 rec
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the store's pragmas; StoreDamaged if the file is not a database."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    # check_same_thread=False: a Store may be made on one thread and handed to a worker, as
+    # long as one thread at a time uses it (Store.clone() gives each worker its own).
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")

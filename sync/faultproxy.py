@@ -160,7 +160,7 @@ class FaultProxy:
 
     def _forward(self, request: bytes) -> bytes | None:
         with socket.create_connection(self.target, timeout=60) as upstream:
-            upstream.sendall(request)
+            self._send(upstream, request)  # throttled too: on a slow link, uploads are slow
             response = _read_http_message(upstream)
         return _force_close(response) if response else None
 

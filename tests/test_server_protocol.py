@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from conftest import OFFICE
+from servers import ServerProcess
+
 from fieldapp.records import new_record_id
 from fieldapp.sample import applicant
-from servers import ServerProcess
 from sync import protocol
 
 
@@ -23,8 +23,14 @@ def enrol(server: ServerProcess) -> str:
     return response.json()["token"]
 
 
-def post(server: ServerProcess, path: str, body: object, token: str | None, raw: bytes | None = None,
-         headers: dict[str, str] | None = None) -> requests.Response:
+def post(
+    server: ServerProcess,
+    path: str,
+    body: object,
+    token: str | None,
+    raw: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> requests.Response:
     data = raw if raw is not None else gzip.compress(json.dumps(body).encode())
     sent = {"Content-Type": "application/json", "Content-Encoding": "gzip", **(headers or {})}
     if token:
@@ -52,8 +58,9 @@ def push(server: ServerProcess, token: str, envelopes: list[dict[str, object]]) 
 
 def normalised(index: int) -> dict[str, object]:
     """A record as the laptop sends it: already in stored form."""
-    from fieldapp.validation import check
     import datetime as dt
+
+    from fieldapp.validation import check
 
     registration, problems = check(applicant(index), dt.date(2026, 11, 28))
     assert registration is not None, problems
@@ -156,8 +163,10 @@ def test_each_device_is_rate_limited(tmp_path: Path, server_db: str) -> None:
     limited = ServerProcess(server_db, tmp_path / "limited", extra=("--rate", "2")).start()
     try:
         token = enrol(limited)
-        statuses = [requests.get(limited.url + "/v1/pull", headers={"Authorization": f"Bearer {token}"},
-                                 timeout=10).status_code for _ in range(30)]
+        statuses = [
+            requests.get(limited.url + "/v1/pull", headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code
+            for _ in range(30)
+        ]
         assert 429 in statuses and statuses[0] == 200
     finally:
         limited.stop()
