@@ -57,7 +57,8 @@ class SyncClient:
     ) -> None:
         self.base = check_server_url(server_url)
         self._session = requests.Session()
-        self._session.verify = ca_file or True
+        # Given on every request: a session-level `verify` loses to REQUESTS_CA_BUNDLE in requests.
+        self._verify: str | bool = ca_file or True
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
@@ -94,7 +95,12 @@ class SyncClient:
             self.bytes_sent += len(data)
         try:
             response = self._session.request(
-                method, self.base + protocol.PREFIX + path, data=data, headers=headers, timeout=self._timeout
+                method,
+                self.base + protocol.PREFIX + path,
+                data=data,
+                headers=headers,
+                timeout=self._timeout,
+                verify=self._verify,
             )
             content = response.content  # decompressed by requests; a damaged gzip raises here
         except requests.exceptions.SSLError:
