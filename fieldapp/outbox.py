@@ -50,12 +50,19 @@ def pending_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
 
 
-def next_entries(conn: sqlite3.Connection, limit: int) -> list[OutboxEntry]:
-    """The oldest unsent entries; a record's versions go in the order they were saved."""
-    rows = conn.execute(
-        "SELECT seq, record_id, version FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?", (limit,)
-    )
-    return [OutboxEntry(*row) for row in rows]
+def next_versions(conn: sqlite3.Connection, limit: int, after_seq: int = 0) -> list[tuple]:
+    """The oldest unsent entries after `after_seq`, with their sealed versions, in one query.
+
+    Rows: (seq, record id, version, record created_at, version created_at, operator, schema,
+    ciphertext). A record's versions go in the order they were saved.
+    """
+    return conn.execute(
+        "SELECT o.seq, o.record_id, o.version, r.created_at, v.created_at, v.operator, v.schema, v.ciphertext"
+        " FROM outbox o JOIN record_versions v ON v.record_id = o.record_id AND v.version = o.version"
+        " JOIN records r ON r.id = o.record_id"
+        " WHERE o.sent_at IS NULL AND o.seq > ? ORDER BY o.seq LIMIT ?",
+        (after_seq, limit),
+    ).fetchall()
 
 
 def settle(conn: sqlite3.Connection, verdict: Verdict, now: str) -> bool:

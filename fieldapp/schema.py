@@ -90,10 +90,11 @@ CREATE TABLE pending_audit (
 );
 """
 
-# v2: what the server said about a record, and a small index over the unsent outbox.
+# v2: what the server said about a record; indexes for reading the queue and settling it.
 _V2 = """
 ALTER TABLE records ADD COLUMN server_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL;
+CREATE INDEX outbox_version ON outbox (record_id, version);
 """
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

@@ -523,17 +523,15 @@ class Store:
             self._audit("enrol", detail=f"device={enrolment.device_id} office={enrolment.office}")
         self._office = enrolment.office
 
-    def queued_versions(self, limit: int) -> list[QueuedVersion]:
-        """The oldest versions waiting for the server, decrypted for sending."""
+    def queued_versions(self, limit: int, after_seq: int = 0) -> list[QueuedVersion]:
+        """The oldest versions waiting for the server (after `after_seq`), decrypted for sending."""
         keys = self._require()
         queued = []
-        for entry in outbox.next_entries(self._conn, limit):
-            created_at, updated_at, operator, schema_no, blob = self._conn.execute(
-                "SELECT r.created_at, v.created_at, v.operator, v.schema, v.ciphertext FROM record_versions v"
-                " JOIN records r ON r.id = v.record_id WHERE v.record_id = ? AND v.version = ?",
-                (entry.record_id, entry.version),
-            ).fetchone()
-            registration = records.open_registration(keys, entry.record_id, entry.version, schema_no, blob)
+        for seq, record_id, version, created_at, updated_at, operator, schema_no, blob in outbox.next_versions(
+            self._conn, limit, after_seq
+        ):
+            registration = records.open_registration(keys, record_id, version, schema_no, blob)
+            entry = OutboxEntry(seq, record_id, version)
             queued.append(QueuedVersion(entry, created_at, updated_at, operator, registration.to_json()))
         return queued
 

@@ -214,20 +214,26 @@ def _nik(c: _Checker, birth_date: dt.date | None, sex: str | None) -> str | None
 
 
 def normalize_phone(text: str) -> str | None:
-    """An Indonesian mobile number as +628...; None when it is not one."""
+    """An Indonesian mobile number as +628...; None when it is not one.
+
+    The written forms (08..., 628..., +628..., with spaces and dashes) all reduce to the
+    national number 8...; phonenumbers' own metadata then says whether that is a mobile range.
+    Building the PhoneNumber directly skips phonenumbers.parse(), which costs more than the
+    rest of a record's validation together.
+    """
     compact = _PHONE_SEPARATORS.sub("", text)
-    if compact.startswith("62"):
-        compact = "+" + compact
-    if not compact.startswith(("+628", "08")):
+    for prefix in ("+62", "62", "0"):
+        if compact.startswith(prefix):
+            national = compact[len(prefix) :]
+            break
+    else:
         return None
-    try:
-        parsed = phonenumbers.parse(compact, "ID")
-    except phonenumbers.NumberParseException:
+    if not (national.startswith("8") and national.isascii() and national.isdigit() and len(national) <= 13):
         return None
-    # number_type() is UNKNOWN for an invalid number, so it checks validity and kind at once.
-    if parsed.country_code != 62 or phonenumbers.number_type(parsed) not in _MOBILE_TYPES:
+    number = phonenumbers.PhoneNumber(country_code=62, national_number=int(national))
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
         return None
-    return f"+62{parsed.national_number}"
+    return f"+62{national}"
 
 
 def _phone(c: _Checker) -> str | None:

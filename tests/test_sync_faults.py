@@ -76,7 +76,7 @@ def test_a_client_killed_mid_sync_loses_and_duplicates_nothing(tmp_path: Path, s
     store = laptop_store(tmp_path / "laptop", server, records)
     store.close()
     rng = random.Random(7)
-    profile = LinkProfile(latency_s=0.03, bytes_per_second=60_000)  # about 7 s for the whole queue
+    profile = LinkProfile(latency_s=0.03, bytes_per_second=15_000)  # about 11 s for the whole queue
     kills = 0
     with FaultProxy(("127.0.0.1", server.port), profile) as proxy:
         _point_at(tmp_path / "laptop", proxy.port)

@@ -249,3 +249,31 @@ def test_any_text_gets_email_validators_verdict(text: str) -> None:
 @pytest.mark.parametrize("text", ["x@localhost", "x@a.test", "a..b@x.com", "x@-a.com", "x@a.123", "Ünï@example.com"])
 def test_email_edge_cases_match_the_library(text: str) -> None:
     assert normalize_email(text) == library_verdict(text)
+
+
+def library_phone_verdict(text: str) -> str | None:
+    """What phonenumbers.parse() itself makes of a written number (the slow, general path)."""
+    import phonenumbers
+
+    compact = "".join(c for c in text if c not in " -().")
+    if compact.startswith("62"):
+        compact = "+" + compact
+    if not compact.startswith(("+628", "08")):
+        return None
+    try:
+        parsed = phonenumbers.parse(compact, "ID")
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.number_type(parsed) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164 if e164.startswith("+628") else None
+
+
+@settings(max_examples=500)
+@given(st.from_regex(r"(\+62|62|0)8[0-9 -]{6,14}", fullmatch=True))
+def test_phone_normalisation_agrees_with_phonenumbers_parse(text: str) -> None:
+    assert normalize_phone(text) == library_phone_verdict(text)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -54,13 +54,14 @@ def create_app(
     requests_per_second: float = 20.0,
     burst: int = 40,
     max_body_bytes: int = protocol.MAX_BODY_BYTES,
+    enrolments_per_second: float = 1.0,
 ) -> FastAPI:
     app = FastAPI(
         title="fieldapp central server", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None
     )
     ingest = Ingest(engine, keys)
     device_limiter = RateLimiter(requests_per_second, burst)
-    enrol_limiter = RateLimiter(1.0, 10)
+    enrol_limiter = RateLimiter(enrolments_per_second, max(10, int(enrolments_per_second * 2)))
     _install_error_handlers(app)
 
     def current_device(request: Request) -> Device:
@@ -94,13 +95,16 @@ def create_app(
         return protocol.EnrollResponse(device_id=enrolled.device_id, token=enrolled.token, office=enrolled.office)
 
     @app.post(protocol.PREFIX + "/push", response_model=protocol.PushResponse)
-    def push(body: protocol.PushRequest, device: Annotated[Device, Depends(current_device)]) -> protocol.PushResponse:
+    def push(body: protocol.PushRequest, device: Annotated[Device, Depends(current_device)]) -> Response:
         if len({(e.id, e.version) for e in body.records}) != len(body.records):
             raise ProblemError(422, "invalid-batch", "a record version appears twice in the batch")
         for envelope in body.records:
             if protocol.content_hash(envelope.record) != envelope.content_hash:
                 raise ProblemError(400, "corrupt-body", "a record does not match its content hash")
-        return protocol.PushResponse(results=ingest.push(device, list(body.records)))
+        answer = protocol.PushResponse(results=ingest.push(device, list(body.records)))
+        # Serialised by pydantic-core directly: FastAPI would validate and re-encode the
+        # 500 results once more, a tenth of the whole request's time.
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get(protocol.PREFIX + "/pull", response_model=protocol.PullResponse)
     def pull(

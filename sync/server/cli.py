@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS")
     serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
     serve.add_argument("--rate", type=float, default=20.0, help="requests per second per device")
+    serve.add_argument("--enrol-rate", type=float, default=1.0, help="enrolments per second per client address")
 
     code = commands.add_parser("enroll-code", help="make a one-time enrolment code for a laptop")
     code.add_argument("--office", required=True)
@@ -88,9 +89,17 @@ def cmd_serve(args: argparse.Namespace, engine: object) -> int:
     from sync.server.app import create_app
 
     keys = load_or_create(args.key_file or _default_dir() / "server.key")
-    app = create_app(engine, keys, requests_per_second=args.rate, burst=max(10, int(args.rate * 2)))  # type: ignore[arg-type]
+    app = create_app(
+        engine,  # type: ignore[arg-type]
+        keys,
+        requests_per_second=args.rate,
+        burst=max(10, int(args.rate * 2)),
+        enrolments_per_second=args.enrol_rate,
+    )
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
+    # without it every keep-alive answer waits 40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     sock.listen(2048)  # connections queue from now on, so the printed address works at once
