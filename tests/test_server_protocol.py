@@ -170,3 +170,17 @@ def test_each_device_is_rate_limited(tmp_path: Path, server_db: str) -> None:
         assert 429 in statuses and statuses[0] == 200
     finally:
         limited.stop()
+
+
+def test_the_two_per_kk_rule_holds_across_devices(server: ServerProcess) -> None:
+    first, second = enrol(server), enrol(server)
+    a, b, c = normalised(10), normalised(11), normalised(12)
+    c = {**c, "kk_number": a["kk_number"]}
+    assert a["kk_number"] == b["kk_number"]
+    push(server, first, [envelope(a), envelope(b)])
+    third = envelope(c)
+    results = push(server, second, [third])
+    assert results[0]["outcome"] == "rejected"
+    assert [(p["field"], p["code"]) for p in results[0]["problems"]] == [("kk_number", "kk_limit")]
+    assert push(server, second, [third])[0]["outcome"] == "rejected"  # the same answer on a retry
+    assert server.stats()["records"] == 2

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp import crypto
+from fieldapp.errors import Problem
 from fieldapp.registration import Registration
 from fieldapp.validation import check
 from sync import protocol
@@ -33,6 +34,7 @@ from sync.server.keys import ServerKeys
 # refuses a registration the laptop accepted, and is at most two hours lenient.
 EASTERNMOST_INDONESIA = dt.timezone(dt.timedelta(hours=9))
 ATTEMPTS_ON_RACE = 3
+MAX_PER_KK = 2  # the programme's rule, across every office
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,17 @@ class _Batch:
             )
         }
 
+        self.kk_indexes = {
+            e.id: crypto.blind_index(keys.kk_index, reg.kk_number) for e, reg, _ in checked if reg is not None
+        }
+        self.kk_holders: dict[bytes, set[str]] = {}
+        for row in conn.execute(
+            select(t.records.c.id, t.records.c.kk_index).where(
+                t.records.c.kk_index.in_(sorted(set(self.kk_indexes.values())))
+            )
+        ):
+            self.kk_holders.setdefault(row.kk_index, set()).add(row.id)
+
     def mac(self, content_hash: str) -> str:
         return crypto.mac(self.keys.content, content_hash.encode("ascii")).hex()
 
@@ -169,6 +182,10 @@ class _Batch:
             if earlier_duplicate is None:
                 self._store_duplicate(e, mac, owner[0])
             return _result(e, "duplicate", duplicate_of=protocol.DuplicateOf(office=owner[1], registered_at=owner[2]))
+        holders = self.kk_holders.setdefault(self.kk_indexes[e.id], set())
+        if len(holders - {e.id}) >= MAX_PER_KK:
+            return _rejected(e, [Problem("kk_number", "kk_limit")])
+        holders.add(e.id)
         self._store(e, registration, mac, nik_index, update=stored is not None)
         self.stored[e.id] = _Stored(e.id, e.version, mac, self.device.id, nik_index)
         self.nik_owners[nik_index] = (e.id, self.device.office, e.created_at)
@@ -184,7 +201,7 @@ class _Batch:
             "operator": e.operator,
             "content_mac": mac,
             "nik_index": nik_index,
-            "kk_index": crypto.blind_index(self.keys.kk_index, registration.kk_number),
+            "kk_index": self.kk_indexes[e.id],
             "ciphertext": sealed,
             "status": "accepted",
             "reason": None,
