@@ -75,7 +75,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             raise NotEnrolled("this laptop is not enrolled; run 'fieldapp enroll' first", "laptop belum terdaftar")
         client = SyncClient(enrolment.server_url, enrolment.token, enrolment.ca_file or None)
         try:
-            report = SyncEngine(store, client, progress=_progress_printer()).run()
+            with _ProgressDisplay() as display:
+                report = SyncEngine(store, client, progress=display).run()
         finally:
             client.close()
         status = store.sync_status()
@@ -93,11 +94,35 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_printer():
-    def show(progress: Progress) -> None:
-        print(f"{progress.phase}: {progress.done}/{progress.total}", file=sys.stderr, flush=True)
+class _ProgressDisplay:
+    """A progress bar on a terminal; plain "push: 40/120" lines otherwise (logs, scripts, CI)."""
 
-    return show
+    def __init__(self) -> None:
+        self._bar = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+            )
+            self._tasks: dict[str, int] = {}
+
+    def __enter__(self) -> _ProgressDisplay:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __call__(self, progress: Progress) -> None:
+        if self._bar is None:
+            print(f"{progress.phase}: {progress.done}/{progress.total}", file=sys.stderr, flush=True)
+            return
+        if progress.phase not in self._tasks:
+            self._tasks[progress.phase] = self._bar.add_task(progress.phase, total=progress.total)
+        self._bar.update(self._tasks[progress.phase], completed=progress.done, total=progress.total)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
