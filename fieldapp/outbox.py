@@ -11,6 +11,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from fieldapp.keyring import get_meta
+from fieldapp.records import state_counts
+
 # Server verdict -> the record's state on the laptop (when the verdict is for its current version).
 STATE_FOR_OUTCOME = {
     "accepted": "synced",
@@ -99,3 +102,28 @@ class QueuedVersion:
     updated_at: str
     operator: str
     record: dict[str, object]
+
+
+def apply_status_changes(conn: sqlite3.Connection, changes: list[tuple[str, str, str]]) -> int:
+    """(record id, state, note) from the server's pull; a record still `pending` keeps that."""
+    return sum(
+        conn.execute(
+            "UPDATE records SET state = ?, server_note = ? WHERE id = ? AND state != 'pending'",
+            (state, note, record_id),
+        ).rowcount
+        for record_id, state, note in changes
+    )
+
+
+def sync_status(conn: sqlite3.Connection) -> dict[str, object]:
+    """Records by state, versions still queued, and how and where sync last ran."""
+    meta = {key: get_meta(conn, key) for key in ("last_sync_at", "last_error", "server_url", "device_id", "office")}
+    return {
+        **state_counts(conn),
+        "queued_versions": pending_count(conn),
+        "last_sync_at": meta["last_sync_at"] or None,
+        "last_error": meta["last_error"] or None,
+        "server": meta["server_url"] or None,
+        "device_id": meta["device_id"] or None,
+        "office": meta["office"] or None,
+    }

@@ -18,18 +18,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldapp import audit, crypto, device, keyring, outbox, records, schema, users
+from fieldapp import audit, crypto, device, integrity, keyring, outbox, records, schema, users
 from fieldapp.db import connect, damaged, transaction
 from fieldapp.device import Enrolment
 from fieldapp.errors import (
     AuthError,
-    FieldappError,
     InvalidRecords,
     LockedOut,
     NotPermitted,
     Problem,
     UsageError,
 )
+from fieldapp.integrity import VerifyReport
 from fieldapp.nik import masked
 from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.records import RecordMeta, StoredRecord
@@ -68,20 +68,6 @@ class RecordSummary:
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    records: int
-    versions: int
-    audit_entries: int
-    bad_versions: list[tuple[str, int, str]]
-    bad_audit: list[int]
-    database_problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not (self.bad_versions or self.bad_audit or self.database_problems)
 
 
 class Store:
@@ -466,43 +452,7 @@ class Store:
 
     def verify(self) -> VerifyReport:
         """Decrypt every version, check the indexes and the audit chain; change nothing."""
-        keys = self._require()
-        db_problems = [row[0] for row in self._conn.execute("PRAGMA quick_check") if row[0] != "ok"]
-        bad_versions: list[tuple[str, int, str]] = []
-        current = {meta.id: meta for meta, _, _ in records.newest(self._conn)}
-        version_count = 0
-        for record_id, version, schema_no, blob in self._conn.execute(
-            "SELECT record_id, version, schema, ciphertext FROM record_versions ORDER BY record_id, version"
-        ):
-            version_count += 1
-            problem = self._check_version(keys, record_id, version, schema_no, blob, current.get(record_id))
-            if problem:
-                bad_versions.append((record_id, version, problem))
-        bad_audit = audit.broken_entries(self._conn, keys.audit)
-        audit_count = self._conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
-        return VerifyReport(len(current), version_count, audit_count, bad_versions, bad_audit, db_problems)
-
-    def _check_version(
-        self, keys: crypto.SubKeys, record_id: str, version: int, schema_no: int, blob: bytes, meta: RecordMeta | None
-    ) -> str:
-        try:
-            reg = records.open_registration(keys, record_id, version, schema_no, blob)
-        except FieldappError:
-            return "ciphertext fails its integrity check"
-        except (ValueError, TypeError, KeyError):
-            return "decrypts to an unreadable record"
-        if meta is None or meta.version != version:
-            return ""
-        row = self._conn.execute(
-            "SELECT nik_index, kk_index, search FROM records WHERE id = ?", (record_id,)
-        ).fetchone()
-        if bytes(row[0]) != records.nik_index(keys, reg.nik) or bytes(row[1]) != records.kk_index(keys, reg.kk_number):
-            return "blind index does not match the record"
-        try:
-            records.open_search_name(keys, record_id, version, row[2])
-        except FieldappError:
-            return "search name fails its integrity check"
-        return ""
+        return integrity.check(self._conn, self._require())
 
     # -- sync: what the sync engine calls ---------------------------------------------------
 
@@ -559,13 +509,7 @@ class Store:
         """
         self._require()
         with transaction(self._conn):
-            changed = sum(
-                self._conn.execute(
-                    "UPDATE records SET state = ?, server_note = ? WHERE id = ? AND state != 'pending'",
-                    (state, note, record_id),
-                ).rowcount
-                for record_id, state, note in changes
-            )
+            changed = outbox.apply_status_changes(self._conn, changes)
             keyring.set_meta(self._conn, "pull_cursor", str(cursor))
         return changed
 
@@ -579,18 +523,7 @@ class Store:
 
     def sync_status(self) -> dict[str, object]:
         self._require()
-        meta = {
-            key: keyring.get_meta(self._conn, key) for key in ("last_sync_at", "last_error", "server_url", "device_id")
-        }
-        return {
-            **records.state_counts(self._conn),
-            "queued_versions": outbox.pending_count(self._conn),
-            "last_sync_at": meta["last_sync_at"] or None,
-            "last_error": meta["last_error"] or None,
-            "server": meta["server_url"] or None,
-            "device_id": meta["device_id"] or None,
-            "office": self.office or None,
-        }
+        return outbox.sync_status(self._conn)
 
     def audit_log(self, limit: int | None = None) -> list[audit.AuditEntry]:
         self._require("supervisor")

@@ -1,0 +1,74 @@
+"""`verify`: decrypt every version, check the blind indexes and the audit chain.
+
+It changes nothing and stops at nothing: every bad record version and audit entry is named,
+and everything else stays readable.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from fieldapp import audit, records
+from fieldapp.crypto import SubKeys
+from fieldapp.errors import FieldappError
+from fieldapp.records import RecordMeta
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    records: int
+    versions: int
+    audit_entries: int
+    bad_versions: list[tuple[str, int, str]]
+    bad_audit: list[int]
+    database_problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.bad_versions or self.bad_audit or self.database_problems)
+
+
+def check(conn: sqlite3.Connection, keys: SubKeys) -> VerifyReport:
+    db_problems = [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
+    current = {meta.id: meta for meta, _, _ in records.newest(conn)}
+    bad_versions: list[tuple[str, int, str]] = []
+    version_count = 0
+    for record_id, version, schema_no, blob in conn.execute(
+        "SELECT record_id, version, schema, ciphertext FROM record_versions ORDER BY record_id, version"
+    ):
+        version_count += 1
+        problem = _check_version(conn, keys, record_id, version, schema_no, blob, current.get(record_id))
+        if problem:
+            bad_versions.append((record_id, version, problem))
+    bad_audit = audit.broken_entries(conn, keys.audit)
+    audit_count = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+    return VerifyReport(len(current), version_count, audit_count, bad_versions, bad_audit, db_problems)
+
+
+def _check_version(
+    conn: sqlite3.Connection,
+    keys: SubKeys,
+    record_id: str,
+    version: int,
+    schema_no: int,
+    blob: bytes,
+    meta: RecordMeta | None,
+) -> str:
+    """What is wrong with one stored version, or "" when nothing is."""
+    try:
+        reg = records.open_registration(keys, record_id, version, schema_no, blob)
+    except FieldappError:
+        return "ciphertext fails its integrity check"
+    except (ValueError, TypeError, KeyError):
+        return "decrypts to an unreadable record"
+    if meta is None or meta.version != version:
+        return ""
+    row = conn.execute("SELECT nik_index, kk_index, search FROM records WHERE id = ?", (record_id,)).fetchone()
+    if bytes(row[0]) != records.nik_index(keys, reg.nik) or bytes(row[1]) != records.kk_index(keys, reg.kk_number):
+        return "blind index does not match the record"
+    try:
+        records.open_search_name(keys, record_id, version, row[2])
+    except FieldappError:
+        return "search name fails its integrity check"
+    return ""
