@@ -95,7 +95,7 @@ def one_request_per_record(store: Store, url: str) -> float:
         response = client.push([envelope(queued[0])])
         from sync.engine import verdict
 
-        store.settle([verdict(r) for r in response.results])
+        store.settle([verdict(queued[0].entry, r) for r in response.results])
     elapsed = time.perf_counter() - started
     client.close()
     return elapsed

@@ -36,8 +36,7 @@ class OutboxEntry:
 class Verdict:
     """The server's answer for one queued version; `note` is shown on the record."""
 
-    record_id: str
-    version: int
+    entry: OutboxEntry
     outcome: str
     note: str = ""
 
@@ -72,16 +71,16 @@ def settle(conn: sqlite3.Connection, verdict: Verdict, now: str) -> bool:
     """Mark a version answered and move its record's state; False if it was not queued."""
     if verdict.outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {verdict.outcome!r}")
+    entry = verdict.entry
     done = conn.execute(
-        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL"
-        " WHERE record_id = ? AND version = ? AND sent_at IS NULL",
-        (now, verdict.record_id, verdict.version),
+        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
+        (now, entry.seq),
     ).rowcount
     state = STATE_FOR_OUTCOME.get(verdict.outcome)
     if state is not None:  # only the current version decides the record's state
         conn.execute(
             "UPDATE records SET state = ?, server_note = ? WHERE id = ? AND version = ?",
-            (state, verdict.note, verdict.record_id, verdict.version),
+            (state, verdict.note, entry.record_id, entry.version),
         )
     return done > 0
 

@@ -90,11 +90,11 @@ CREATE TABLE pending_audit (
 );
 """
 
-# v2: what the server said about a record; indexes for reading the queue and settling it.
+# v2: what the server said about a record, and a small index over the queue's unsent part
+# (entries are settled by seq, their rowid, so no other outbox index costs every save a page).
 _V2 = """
 ALTER TABLE records ADD COLUMN server_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL;
-CREATE INDEX outbox_version ON outbox (record_id, version);
 """
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from fieldapp.outbox import QueuedVersion, Verdict
+from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.store import Store
 from sync import protocol
 from sync.client import SyncClient
@@ -145,7 +145,8 @@ class SyncEngine:
                     continue
                 self.batch.after_success(seconds)
                 self.backoff.reset()
-                verdicts = [verdict(result) for result in response.results]
+                sent = {(q.entry.record_id, q.entry.version): q.entry for q in batch}
+                verdicts = [verdict(sent[(r.id, r.version)], r) for r in response.results]
                 self.store.settle(verdicts)
                 report.outcomes.update(v.outcome for v in verdicts)
                 self._progress(Progress("push", report.pushed, max(total, report.pushed)))
@@ -196,8 +197,8 @@ def envelope(queued: QueuedVersion) -> protocol.RecordEnvelope:
     )
 
 
-def verdict(result: protocol.PushResult) -> Verdict:
-    return Verdict(result.id, result.version, result.outcome, note_for(result))
+def verdict(entry: OutboxEntry, result: protocol.PushResult) -> Verdict:
+    return Verdict(entry, result.outcome, note_for(result))
 
 
 def note_for(result: protocol.PushResult) -> str:
