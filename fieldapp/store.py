@@ -308,7 +308,7 @@ class Store:
     def register(self, raw_records: Iterable[object], today: dt.date | None = None) -> list[str]:
         """Validate a whole batch and save all of it, or raise InvalidRecords and save none."""
         keys = self._require()
-        from fieldapp.validation import check
+        from fieldapp.validation import check  # late: phonenumbers and the region list load on first save
 
         day = today or dt.date.today()
         checked = [check(raw, day, index) for index, raw in enumerate(raw_records)]
@@ -354,7 +354,7 @@ class Store:
     def edit(self, record_id: str, changes: dict[str, object]) -> int:
         """Save a new version with `changes` applied; returns the new version number."""
         keys = self._require()
-        from fieldapp.validation import check
+        from fieldapp.validation import check  # late, as in register()
 
         if not isinstance(changes, dict):
             raise InvalidRecords([Problem("record", "not_object")])
@@ -402,8 +402,8 @@ class Store:
                 f"status {state!r} tidak dikenal; pilih salah satu: {', '.join(records.STATES)}",
             )
         ids = self._search_ids(keys, search) if search else None
-        if ids is not None and limit is not None:
-            ids = ids[:limit] if state is None else ids
+        if ids is not None and limit is not None and state is None:
+            ids = ids[:limit]  # already newest first: no need to hand SQLite every match
         rows = records.newest(self._conn, state, limit, ids)
         return [self._summary(keys, *row) for row in rows]
 
