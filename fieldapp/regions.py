@@ -67,14 +67,16 @@ class RegionIndex:
         return len(self._names)
 
     def get(self, code: str) -> Region | None:
-        key = dotted(code)
+        key = code if code in self._names else dotted(code)  # stored codes are dotted already
         if key is None or key not in self._names:
             return None
         return Region(key, self._names[key])
 
     def exists(self, code: str, level: str | None = None) -> bool:
-        region = self.get(code)
-        return region is not None and (level is None or region.level == level)
+        key = code if code in self._names else dotted(code)
+        if key is None or key not in self._names:
+            return False
+        return level is None or LEVELS[key.count(".") + 1] == level
 
     def lineage(self, code: str) -> list[Region]:
         """The region and its parents, province first."""
@@ -105,6 +107,8 @@ _index: RegionIndex | None = None
 def regions() -> RegionIndex:
     """The shared index, loaded on first call (thread-safe)."""
     global _index
+    if _index is not None:  # the common case, without taking the lock
+        return _index
     with _lock:
         if _index is None:
             _index = RegionIndex(_load_rows())

@@ -121,40 +121,50 @@ class SyncEngine:
         return report
 
     def push_all(self, report: SyncReport) -> None:
-        """Send batches in order; while one is with the server, decrypt and encode the next.
+        """Send batches in order, keeping the laptop's work and the server's overlapping.
 
-        The laptop's work and the server's overlap (two cores), which nearly halves the time
-        on a fast link. The next batch is only prepared ahead, never sent ahead: after a
-        failure the same batch (smaller) goes again, so versions still arrive in order.
+        While a batch is with the server, the next one is decrypted and encoded; as soon as an
+        answer comes, the next batch goes out and the answered one is settled meanwhile. On a
+        fast link that nearly halves the time (two cores). Batches are only prepared ahead,
+        never sent ahead of an unanswered one: after a failure the same batch (smaller) goes
+        again, so versions still arrive in order.
         """
         total = int(self.store.sync_status()["queued_versions"])  # type: ignore[call-overload]
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-push") as sender:
-            batch = self.store.queued_versions(self.batch.size)
-            while batch:
-                in_flight = sender.submit(self._timed_push, [envelope(q) for q in batch])
-                upcoming = self.store.queued_versions(self.batch.size, after_seq=batch[-1].entry.seq)
+            current = self._prepare()
+            in_flight = sender.submit(self._timed_push, current) if current else None
+            while in_flight is not None:
+                upcoming = self._prepare(after=current[-1])
                 try:
                     response, seconds = in_flight.result()
-                except BatchTooLarge:
-                    self.batch.after_trouble()
-                    batch = batch[: self.batch.size]
-                    continue
                 except Transient as exc:
-                    self._wait_after(exc, [q.entry for q in batch], report)
-                    batch = batch[: self.batch.size]
+                    if not isinstance(exc, BatchTooLarge):
+                        self._wait_after(exc, [q.entry for q, _ in current], report)
+                    self.batch.after_trouble()
+                    current = current[: self.batch.size]
+                    in_flight = sender.submit(self._timed_push, current)
                     continue
                 self.batch.after_success(seconds)
                 self.backoff.reset()
-                sent = {(q.entry.record_id, q.entry.version): q.entry for q in batch}
-                verdicts = [verdict(sent[(r.id, r.version)], r) for r in response.results]
-                self.store.settle(verdicts)
-                report.outcomes.update(v.outcome for v in verdicts)
+                answered, current = current, upcoming
+                in_flight = sender.submit(self._timed_push, current) if current else None
+                self._settle(answered, response, report)
                 self._progress(Progress("push", report.pushed, max(total, report.pushed)))
-                batch = upcoming
 
-    def _timed_push(self, envelopes: list[protocol.RecordEnvelope]) -> tuple[protocol.PushResponse, float]:
+    def _prepare(self, after: tuple[QueuedVersion, protocol.RecordEnvelope] | None = None) -> list:
+        """The next batch after `after`, decrypted and wrapped for the wire."""
+        after_seq = after[0].entry.seq if after else 0
+        return [(q, envelope(q)) for q in self.store.queued_versions(self.batch.size, after_seq=after_seq)]
+
+    def _settle(self, answered: list, response: protocol.PushResponse, report: SyncReport) -> None:
+        sent = {(q.entry.record_id, q.entry.version): q.entry for q, _ in answered}
+        verdicts = [verdict(sent[(r.id, r.version)], r) for r in response.results]
+        self.store.settle(verdicts)
+        report.outcomes.update(v.outcome for v in verdicts)
+
+    def _timed_push(self, batch: list) -> tuple[protocol.PushResponse, float]:
         started = time.monotonic()
-        return self.client.push(envelopes), time.monotonic() - started
+        return self.client.push([wire for _, wire in batch]), time.monotonic() - started
 
     def _wait_after(self, exc: Transient, entries: list, report: SyncReport) -> None:
         report.retries += 1

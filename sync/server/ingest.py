@@ -202,7 +202,6 @@ class _Batch:
             "content_mac": mac,
             "nik_index": nik_index,
             "kk_index": self.kk_indexes[e.id],
-            "ciphertext": sealed,
             "status": "accepted",
             "reason": None,
             "received_at": self.now,

@@ -43,6 +43,7 @@ enrol_codes = Table(
     Column("used_by", String(36)),
 )
 
+# The current version's metadata; its sealed content is the newest row of record_versions.
 records = Table(
     "records",
     metadata,
@@ -54,7 +55,6 @@ records = Table(
     Column("content_mac", String(64), nullable=False),
     Column("nik_index", LargeBinary(32), nullable=False, unique=True),
     Column("kk_index", LargeBinary(32), nullable=False),
-    Column("ciphertext", LargeBinary, nullable=False),
     Column("status", String(16), nullable=False),
     Column("reason", String(500)),
     Column("created_at", String(32), nullable=False),

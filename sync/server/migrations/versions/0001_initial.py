@@ -42,7 +42,6 @@ def upgrade() -> None:
         sa.Column("content_mac", sa.String(64), nullable=False),
         sa.Column("nik_index", sa.LargeBinary(32), nullable=False, unique=True),
         sa.Column("kk_index", sa.LargeBinary(32), nullable=False),
-        sa.Column("ciphertext", sa.LargeBinary, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("reason", sa.String(500)),
         sa.Column("created_at", sa.String(32), nullable=False),
