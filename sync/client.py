@@ -76,9 +76,11 @@ class SyncClient:
         return self._call("POST", "/enroll", body.model_dump(), protocol.EnrollResponse)
 
     def push(self, envelopes: list[protocol.RecordEnvelope]) -> protocol.PushResponse:
-        body = {"records": [envelope.model_dump() for envelope in envelopes]}
+        return self.push_encoded(encode_push(envelopes), {(e.id, e.version) for e in envelopes})
+
+    def push_encoded(self, body: bytes, sent: set[tuple[str, int]]) -> protocol.PushResponse:
+        """Send a body made by `encode_push` (the engine encodes the next batch ahead)."""
         response = self._call("POST", "/push", body, protocol.PushResponse)
-        sent = {(e.id, e.version) for e in envelopes}
         if {(r.id, r.version) for r in response.results} != sent or len(response.results) != len(sent):
             raise Transient("the server's answer does not match the records sent", "jawaban server tidak cocok")
         return response
@@ -86,11 +88,11 @@ class SyncClient:
     def pull(self, cursor: int, limit: int = 500) -> protocol.PullResponse:
         return self._call("GET", f"/pull?cursor={int(cursor)}&limit={int(limit)}", None, protocol.PullResponse)
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None, model: type[Any]) -> Any:
+    def _call(self, method: str, path: str, body: dict[str, Any] | bytes | None, model: type[Any]) -> Any:
         data = None
         headers = {}
         if body is not None:
-            data = gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+            data = body if isinstance(body, bytes) else _gzip_json(body)
             headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
             self.bytes_sent += len(data)
         try:
@@ -115,6 +117,15 @@ class SyncClient:
             return model.model_validate_json(content)
         except pydantic.ValidationError:
             raise Transient("the server's answer was damaged on the way", "jawaban server rusak di jalan") from None
+
+
+def _gzip_json(body: dict[str, Any]) -> bytes:
+    return gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def encode_push(envelopes: list[protocol.RecordEnvelope]) -> bytes:
+    """A push request's body: JSON, gzip-compressed."""
+    return _gzip_json({"records": [envelope.model_dump() for envelope in envelopes]})
 
 
 def _raise_for_status(response: requests.Response) -> None:

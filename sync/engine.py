@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.store import Store
 from sync import protocol
-from sync.client import SyncClient
+from sync.client import SyncClient, encode_push
 from sync.errors import BatchTooLarge, NotEnrolled, Transient, Unreachable
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,22 @@ class Backoff:
 
     def reset(self) -> None:
         self.failures = 0
+
+
+@dataclass(frozen=True)
+class OutgoingBatch:
+    """Queued versions and their request body, encoded before it is their turn to go."""
+
+    queued: list[QueuedVersion]
+    body: bytes
+
+    @classmethod
+    def of(cls, queued: list[QueuedVersion]) -> OutgoingBatch:
+        return cls(queued, encode_push([envelope(q) for q in queued]))
+
+    @property
+    def keys(self) -> set[tuple[str, int]]:
+        return {(q.entry.record_id, q.entry.version) for q in self.queued}
 
 
 @dataclass
@@ -131,17 +147,17 @@ class SyncEngine:
         """
         total = int(self.store.sync_status()["queued_versions"])  # type: ignore[call-overload]
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-push") as sender:
-            current = self._prepare()
+            current = self._prepare(after_seq=0)
             in_flight = sender.submit(self._timed_push, current) if current else None
-            while in_flight is not None:
-                upcoming = self._prepare(after=current[-1])
+            while in_flight is not None and current is not None:
+                upcoming = self._prepare(after_seq=current.queued[-1].entry.seq)
                 try:
                     response, seconds = in_flight.result()
                 except Transient as exc:
                     if not isinstance(exc, BatchTooLarge):
-                        self._wait_after(exc, [q.entry for q, _ in current], report)
+                        self._wait_after(exc, [q.entry for q in current.queued], report)
                     self.batch.after_trouble()
-                    current = current[: self.batch.size]
+                    current = OutgoingBatch.of(current.queued[: self.batch.size])
                     in_flight = sender.submit(self._timed_push, current)
                     continue
                 self.batch.after_success(seconds)
@@ -151,20 +167,19 @@ class SyncEngine:
                 self._settle(answered, response, report)
                 self._progress(Progress("push", report.pushed, max(total, report.pushed)))
 
-    def _prepare(self, after: tuple[QueuedVersion, protocol.RecordEnvelope] | None = None) -> list:
-        """The next batch after `after`, decrypted and wrapped for the wire."""
-        after_seq = after[0].entry.seq if after else 0
-        return [(q, envelope(q)) for q in self.store.queued_versions(self.batch.size, after_seq=after_seq)]
+    def _prepare(self, after_seq: int) -> OutgoingBatch | None:
+        queued = self.store.queued_versions(self.batch.size, after_seq=after_seq)
+        return OutgoingBatch.of(queued) if queued else None
 
-    def _settle(self, answered: list, response: protocol.PushResponse, report: SyncReport) -> None:
-        sent = {(q.entry.record_id, q.entry.version): q.entry for q, _ in answered}
+    def _settle(self, answered: OutgoingBatch, response: protocol.PushResponse, report: SyncReport) -> None:
+        sent = {(q.entry.record_id, q.entry.version): q.entry for q in answered.queued}
         verdicts = [verdict(sent[(r.id, r.version)], r) for r in response.results]
         self.store.settle(verdicts)
         report.outcomes.update(v.outcome for v in verdicts)
 
-    def _timed_push(self, batch: list) -> tuple[protocol.PushResponse, float]:
+    def _timed_push(self, batch: OutgoingBatch) -> tuple[protocol.PushResponse, float]:
         started = time.monotonic()
-        return self.client.push([wire for _, wire in batch]), time.monotonic() - started
+        return self.client.push_encoded(batch.body, batch.keys), time.monotonic() - started
 
     def _wait_after(self, exc: Transient, entries: list, report: SyncReport) -> None:
         report.retries += 1
