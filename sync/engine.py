@@ -24,7 +24,7 @@ from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.store import Store
 from sync import protocol
 from sync.client import SyncClient, encode_push
-from sync.errors import BatchTooLarge, NotEnrolled, Transient, Unreachable
+from sync.errors import BatchTooLarge, NotEnrolled, ServerRefused, SyncError, Transient, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class SyncEngine:
             self.client.health()
             self.push_all(report)
             self.pull_all(report)
-        except (Transient, NotEnrolled) as exc:
+        except (SyncError, NotEnrolled) as exc:
             report.error = exc.message_en
             self.store.sync_finished(report.summary(), report.error)
             raise
@@ -153,9 +153,15 @@ class SyncEngine:
                 upcoming = self._prepare(after_seq=current.queued[-1].entry.seq)
                 try:
                     response, seconds = in_flight.result()
+                except BatchTooLarge:
+                    if len(current.queued) == 1:  # cannot happen within the record's limits: a bug
+                        raise ServerRefused("the server refuses even a single record as too large") from None
+                    self.batch.after_trouble()
+                    current = OutgoingBatch.of(current.queued[: self.batch.size])
+                    in_flight = sender.submit(self._timed_push, current)
+                    continue
                 except Transient as exc:
-                    if not isinstance(exc, BatchTooLarge):
-                        self._wait_after(exc, [q.entry for q in current.queued], report)
+                    self._wait_after(exc, [q.entry for q in current.queued], report)
                     self.batch.after_trouble()
                     current = OutgoingBatch.of(current.queued[: self.batch.size])
                     in_flight = sender.submit(self._timed_push, current)
@@ -183,7 +189,6 @@ class SyncEngine:
 
     def _wait_after(self, exc: Transient, entries: list, report: SyncReport) -> None:
         report.retries += 1
-        self.batch.after_trouble()
         self.store.sync_attempt_failed(entries, exc.message_en)
         if self.backoff.failures >= self._max_failures:
             raise Unreachable(

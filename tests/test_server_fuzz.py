@@ -44,7 +44,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
 
 
 @schema.parametrize()
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_generated_requests_never_get_a_server_error(case, fuzz_server) -> None:
     process, token = fuzz_server
     for headers in ({}, {"Authorization": f"Bearer {token}"}):

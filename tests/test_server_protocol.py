@@ -184,3 +184,11 @@ def test_the_two_per_kk_rule_holds_across_devices(server: ServerProcess) -> None
     assert [(p["field"], p["code"]) for p in results[0]["problems"]] == [("kk_number", "kk_limit")]
     assert push(server, second, [third])[0]["outcome"] == "rejected"  # the same answer on a retry
     assert server.stats()["records"] == 2
+
+
+def test_a_cursor_beyond_64_bits_is_a_422_not_a_500(server: ServerProcess) -> None:
+    token = enrol(server)
+    response = requests.get(
+        server.url + "/v1/pull", params={"cursor": 2**63}, timeout=10, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 422 and response.headers["Content-Type"] == "application/problem+json"

@@ -30,6 +30,7 @@ from sync.server.ratelimit import RateLimiter
 
 access_log = logging.getLogger("fieldapp.server.access")
 PROBLEM_JSON = "application/problem+json"
+MAX_CURSOR = 2**62  # cursors are database row numbers: 64-bit signed integers in SQLite and PostgreSQL
 
 
 class ProblemError(Exception):
@@ -109,7 +110,7 @@ def create_app(
     @app.get(protocol.PREFIX + "/pull", response_model=protocol.PullResponse)
     def pull(
         device: Annotated[Device, Depends(current_device)],
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     ) -> protocol.PullResponse:
         changes, next_cursor, more = admin.changes_since(engine, device, cursor, limit)
