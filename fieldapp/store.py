@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldapp import audit, crypto, device, integrity, keyring, outbox, records, schema, users
+from fieldapp import audit, crypto, device, integrity, keyring, outbox, records, schema, timestamps, users
 from fieldapp.db import connect, damaged, transaction
 from fieldapp.device import Enrolment
 from fieldapp.errors import (
@@ -36,6 +36,7 @@ from fieldapp.records import RecordMeta, StoredRecord
 from fieldapp.regions import dotted, regions
 from fieldapp.registration import Registration
 from fieldapp.search import NameIndex
+from fieldapp.timestamps import utc_now
 from fieldapp.users import User
 
 STORE_FILE = "store.sqlite3"
@@ -43,13 +44,9 @@ MAX_PER_KK = 2
 log = logging.getLogger(__name__)
 
 
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def local_day(timestamp: str) -> dt.date:
     """The laptop's calendar day of a stored UTC time: the day a registration was made."""
-    return dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone().date()
+    return timestamps.parse(timestamp).astimezone().date()
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 
 from fieldapp.regions import dotted, regions
+from fieldapp.timestamps import iso_utc, utc_now
 from sync.server import storage as t
-from sync.server.ingest import Device, utc_now
+from sync.server.ingest import Device
 
 STATUSES = ("verified", "rejected")
 
@@ -53,15 +54,11 @@ def new_enrol_code(engine: Engine, office: str, ttl_hours: float) -> str:
             t.enrol_codes.insert().values(
                 code_hash=_hash(code),
                 office=office,
-                created_at=_iso(now),
-                expires_at=_iso(now + dt.timedelta(hours=ttl_hours)),
+                created_at=iso_utc(now),
+                expires_at=iso_utc(now + dt.timedelta(hours=ttl_hours)),
             )
         )
     return code
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from fieldapp import crypto
+from fieldapp import crypto, timestamps
 from fieldapp.errors import Problem
 from fieldapp.registration import Registration
+from fieldapp.timestamps import utc_now
 from fieldapp.validation import check
 from sync import protocol
 from sync.server import storage as t
@@ -43,17 +44,11 @@ class Device:
     office: str
 
 
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def registration_day(created_at: str) -> dt.date:
     try:
-        moment = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        moment = timestamps.parse(created_at)
     except ValueError:
         return dt.datetime.now(EASTERNMOST_INDONESIA).date()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(EASTERNMOST_INDONESIA).date()
 
 
