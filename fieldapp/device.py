@@ -54,7 +54,3 @@ def load(conn: sqlite3.Connection, keys: SubKeys) -> Enrolment | None:
         token=token.decode(),
         ca_file=str(get_meta(conn, "ca_file") or ""),
     )
-
-
-def set_ca_file(conn: sqlite3.Connection, path: str) -> None:
-    set_meta(conn, "ca_file", path)
