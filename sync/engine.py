@@ -153,15 +153,11 @@ class SyncEngine:
                 upcoming = self._prepare(after_seq=current.queued[-1].entry.seq)
                 try:
                     response, seconds = in_flight.result()
-                except BatchTooLarge:
-                    if len(current.queued) == 1:  # cannot happen within the record's limits: a bug
-                        raise ServerRefused("the server refuses even a single record as too large") from None
-                    self.batch.after_trouble()
-                    current = OutgoingBatch.of(current.queued[: self.batch.size])
-                    in_flight = sender.submit(self._timed_push, current)
-                    continue
                 except Transient as exc:
-                    self._wait_after(exc, [q.entry for q in current.queued], report)
+                    if not isinstance(exc, BatchTooLarge):
+                        self._wait_after(exc, [q.entry for q in current.queued], report)
+                    elif len(current.queued) == 1:  # cannot happen within the record's limits: a bug
+                        raise ServerRefused("the server refuses even a single record as too large") from None
                     self.batch.after_trouble()
                     current = OutgoingBatch.of(current.queued[: self.batch.size])
                     in_flight = sender.submit(self._timed_push, current)
