@@ -30,6 +30,8 @@ ACTIONS = frozenset(
         "edit",
         "view",
         "export",
+        "receipt",
+        "settings",
         "enrol",
         "sync",
     }

@@ -73,3 +73,24 @@ def encode_birth(birth_date: dt.date, sex: str) -> str:
 def masked(nik: str) -> str:
     """The NIK as lists show it: only the last four digits."""
     return "*" * (len(nik) - 4) + nik[-4:]
+
+
+def birth_from_nik(nik: str, today: dt.date) -> tuple[dt.date, str] | None:
+    """The birth date and sex a NIK carries, for filling in a form; None if it carries none.
+
+    The year has two digits: the century is the latest one that does not put the birth in the
+    future, which is right for every living applicant (nobody registers at 100 or more).
+    """
+    if not is_sixteen_digits(nik):
+        return None
+    parts = split_nik(nik)
+    if not has_valid_date(parts):
+        return None
+    for century in (today.year // 100 * 100, today.year // 100 * 100 - 100):
+        try:
+            born = dt.date(century + parts.year2, parts.month, parts.day)
+        except ValueError:  # 29 February in a year that has none
+            continue
+        if born <= today:
+            return born, parts.sex
+    return None

@@ -167,9 +167,14 @@ def load(conn: sqlite3.Connection, keys: SubKeys, meta: RecordMeta) -> StoredRec
 
 
 def newest(
-    conn: sqlite3.Connection, state: str | None = None, limit: int | None = None, ids: list[str] | None = None
+    conn: sqlite3.Connection,
+    state: str | None = None,
+    limit: int | None = None,
+    ids: list[str] | None = None,
+    offset: int = 0,
+    oldest_first: bool = False,
 ) -> list[tuple[RecordMeta, int, bytes]]:
-    """Current versions, newest record first, as (meta, schema, ciphertext) still sealed."""
+    """Current versions, newest record first (or oldest), as (meta, schema, ciphertext) still sealed."""
     where, params = [], []
     if state is not None:
         where.append("r.state = ?")
@@ -182,10 +187,50 @@ def newest(
         " v.schema, v.ciphertext"
         " FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY r.seq DESC"
-        + (f" LIMIT {int(limit)}" if limit is not None else "")
+        + (" ORDER BY r.seq" if oldest_first else " ORDER BY r.seq DESC")
+        + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else "")
     )
     return [(RecordMeta(*row[:8]), row[8], row[9]) for row in conn.execute(sql, params)]
+
+
+def count(conn: sqlite3.Connection, state: str | None = None, ids: list[str] | None = None) -> int:
+    """How many records `newest()` would list with the same filters."""
+    where, params = [], []
+    if state is not None:
+        where.append("state = ?")
+        params.append(state)
+    if ids is not None:
+        where.append("id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(ids))
+    sql = "SELECT COUNT(*) FROM records" + (" WHERE " + " AND ".join(where) if where else "")
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One saved version of a record, as its history lists it: who and when, nothing personal."""
+
+    version: int
+    created_at: str
+    operator: str
+
+
+def versions(conn: sqlite3.Connection, record_id: str) -> list[VersionInfo]:
+    rows = conn.execute(
+        "SELECT version, created_at, operator FROM record_versions WHERE record_id = ? ORDER BY version",
+        (record_id,),
+    )
+    return [VersionInfo(*row) for row in rows]
+
+
+def short_number(record_id: str) -> str:
+    """The registration number on an applicant's receipt: the id's last 8 hex digits, grouped.
+
+    A UUIDv7 starts with the time, so records made in the same minute share their first
+    digits; the last ones are random. The full id is in the receipt's QR code.
+    """
+    tail = record_id.replace("-", "")[-8:].upper()
+    return f"{tail[:4]}-{tail[4:]}"
 
 
 def state_counts(conn: sqlite3.Connection) -> dict[str, int]:

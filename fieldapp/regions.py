@@ -62,6 +62,7 @@ class RegionIndex:
         self._names = dict(rows)
         self._by_name = sorted((fold(name), code) for code, name in rows)
         self._folded = [name for name, _ in self._by_name]
+        self._codes = sorted(self._names)
 
     def __len__(self) -> int:
         return len(self._names)
@@ -84,6 +85,21 @@ class RegionIndex:
         parts = key.split(".")
         found = (self.get(".".join(parts[:n])) for n in range(1, len(parts) + 1))
         return [region for region in found if region is not None]
+
+    def children(self, parent: str | None) -> list[Region]:
+        """The regions one level below `parent` (the provinces for None), by name."""
+        if parent is None:
+            found = [code for code in self._codes if "." not in code]
+        else:
+            key = dotted(parent) or ""
+            start = bisect.bisect_left(self._codes, key + ".")
+            found = []
+            for code in self._codes[start:]:
+                if not code.startswith(key + "."):
+                    break
+                if code.count(".") == key.count(".") + 1:
+                    found.append(code)
+        return sorted((Region(code, self._names[code]) for code in found), key=lambda r: fold(r.name))
 
     def search(self, prefix: str, level: str | None = None, limit: int = 20) -> list[Region]:
         """Regions whose name starts with `prefix` (case- and accent-insensitive)."""

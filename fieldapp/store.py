@@ -18,7 +18,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldapp import audit, crypto, device, integrity, keyring, outbox, records, schema, timestamps, users
+from fieldapp import (
+    audit,
+    crypto,
+    device,
+    integrity,
+    keyring,
+    outbox,
+    records,
+    reports,
+    schema,
+    settings,
+    timestamps,
+    users,
+)
 from fieldapp.db import connect, damaged, transaction
 from fieldapp.device import Enrolment
 from fieldapp.errors import (
@@ -27,6 +40,7 @@ from fieldapp.errors import (
     LockedOut,
     NotPermitted,
     Problem,
+    StoreDamaged,
     UsageError,
 )
 from fieldapp.integrity import VerifyReport
@@ -44,9 +58,7 @@ MAX_PER_KK = 2
 log = logging.getLogger(__name__)
 
 
-def local_day(timestamp: str) -> dt.date:
-    """The laptop's calendar day of a stored UTC time: the day a registration was made."""
-    return timestamps.parse(timestamp).astimezone().date()
+local_day = timestamps.local_day
 
 
 @dataclass(frozen=True)
@@ -62,9 +74,36 @@ class RecordSummary:
     created_at: str
     updated_at: str
     server_note: str = ""
+    damaged: bool = False  # its ciphertext failed to open: listed, flagged, never a crash
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
+
+
+SYNC_ERROR_MARK = " error="
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    """One line of the sync history: when, who, what moved, and how it ended."""
+
+    at: str
+    user: str
+    summary: str
+    error: str | None
+
+    @classmethod
+    def from_audit(cls, entry: audit.AuditEntry) -> SyncRun:
+        summary, _, error = entry.detail.partition(SYNC_ERROR_MARK)
+        return cls(entry.at, entry.user, summary, error or None)
+
+    def count(self, name: str) -> int:
+        """A number from the summary, e.g. count("pushed")."""
+        for part in self.summary.split():
+            key, _, value = part.partition("=")
+            if key == name and value.isdigit():
+                return int(value)
+        return 0
 
 
 class Store:
@@ -218,6 +257,17 @@ class Store:
             f"wrong passphrase for {user.name!r} ({left} attempt(s) left before a lockout)",
             f"kata sandi salah untuk {user.name!r} (sisa {left} percobaan sebelum dikunci)",
         )
+
+    def login_names(self) -> list[str]:
+        """The active users' names, for the login screen's picker (no key is needed for them)."""
+        return [user.name for user in users.all_users(self._conn) if not user.disabled]
+
+    def lock(self) -> None:
+        """Forget the key and every decrypted name; the next call needs `login()` again."""
+        self._user = None
+        self._keys = None
+        self._store_key = None
+        self._names = None
 
     def _unlock(self, user: User, store_key: bytes) -> None:
         self._user = user
@@ -389,20 +439,36 @@ class Store:
         return records.find_meta(self._conn, record_id) if record_id else None
 
     def summaries(
-        self, state: str | None = None, search: str | None = None, limit: int | None = None
+        self,
+        state: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        oldest_first: bool = False,
     ) -> list[RecordSummary]:
-        """Records newest first, optionally by state and by name (or exact NIK) search."""
+        """Records newest first (or oldest), optionally by state and by name (or exact NIK) search.
+
+        `offset` and `limit` page through the list, so a screen asks for one page at a time.
+        """
         keys = self._require()
-        if state is not None and state not in records.STATES:
-            raise UsageError(
-                f"unknown state {state!r}; one of: {', '.join(records.STATES)}",
-                f"status {state!r} tidak dikenal; pilih salah satu: {', '.join(records.STATES)}",
-            )
+        _check_state(state)
         ids = self._search_ids(keys, search) if search else None
-        if ids is not None and limit is not None and state is None:
-            ids = ids[:limit]  # already newest first: no need to hand SQLite every match
-        rows = records.newest(self._conn, state, limit, ids)
+        if ids is not None and limit is not None and state is None and not oldest_first:
+            ids = ids[: offset + limit]  # already newest first: no need to hand SQLite every match
+        rows = records.newest(self._conn, state, limit, ids, offset, oldest_first)
         return [self._summary(keys, *row) for row in rows]
+
+    def count(self, state: str | None = None, search: str | None = None) -> int:
+        """How many records `summaries()` lists with the same filters."""
+        keys = self._require()
+        _check_state(state)
+        ids = self._search_ids(keys, search) if search else None
+        return records.count(self._conn, state, ids)
+
+    def warm_search(self) -> None:
+        """Decrypt the names the search needs now (about 0.3 s at 100,000 records), not on the first search."""
+        self._require()
+        self._names.matching("")  # type: ignore[union-attr]
 
     def _search_ids(self, keys: crypto.SubKeys, text: str) -> list[str]:
         compact = text.strip()
@@ -413,7 +479,22 @@ class Store:
 
     @staticmethod
     def _summary(keys: crypto.SubKeys, meta: RecordMeta, schema_no: int, blob: bytes) -> RecordSummary:
-        reg = records.open_registration(keys, meta.id, meta.version, schema_no, blob)
+        try:
+            reg = records.open_registration(keys, meta.id, meta.version, schema_no, blob)
+        except StoreDamaged:
+            log.warning("record %s version %d fails its integrity check", meta.id, meta.version)
+            return RecordSummary(
+                meta.id,
+                "",
+                "",
+                meta.state,
+                meta.version,
+                meta.operator,
+                meta.created_at,
+                meta.updated_at,
+                meta.server_note,
+                damaged=True,
+            )
         return RecordSummary(
             meta.id,
             masked(reg.nik),
@@ -425,6 +506,34 @@ class Store:
             meta.updated_at,
             meta.server_note,
         )
+
+    def versions(self, record_id: str) -> list[records.VersionInfo]:
+        """A record's saved versions, oldest first: when and by whom (nothing is decrypted)."""
+        self._require()
+        return records.versions(self._conn, self._meta(record_id).id)
+
+    def identity_problems(self, nik: str, kk_number: str, editing: str | None = None) -> list[Problem]:
+        """The store's rules for a NIK and KK typed into a form, before anything is saved.
+
+        The same rules `register()` and `edit()` apply, asked early so the operator hears of a
+        duplicate NIK or a full KK while the applicant is still at the desk.
+        """
+        keys = self._require()
+        problems = []
+        owner = records.id_with_nik(self._conn, keys, nik)
+        if owner is not None and owner != editing:
+            problems.append(Problem("nik", "duplicate_nik"))
+        holders = [h for h in records.kk_holders(self._conn, keys, kk_number) if h != editing]
+        if len(holders) >= MAX_PER_KK:
+            problems.append(Problem("kk_number", "kk_limit"))
+        return problems
+
+    def note_receipt(self, record_id: str) -> None:
+        """Audit that a receipt (with the applicant's name) was printed or saved."""
+        self._require()
+        meta = self._meta(record_id)
+        with transaction(self._conn):
+            self._audit("receipt", meta.id)
 
     def counts(self) -> dict[str, int]:
         self._require()
@@ -511,12 +620,41 @@ class Store:
         return changed
 
     def sync_finished(self, summary: str, error: str | None) -> None:
-        """Remember when sync last ran and how it ended (shown by `status`)."""
+        """Remember when sync last ran and how it ended (shown by `status` and the sync history)."""
         self._require()
         with transaction(self._conn):
             keyring.set_meta(self._conn, "last_sync_at", utc_now())
             keyring.set_meta(self._conn, "last_error", error or "")
-            self._audit("sync", detail=summary)
+            self._audit("sync", detail=summary + (f"{SYNC_ERROR_MARK}{error}" if error else ""))
+
+    def sync_history(self, limit: int = 50) -> list[SyncRun]:
+        """The latest sync runs, newest first, from the audit log (supervisors)."""
+        self._require("supervisor")
+        runs = [entry for entry in audit.entries(self._conn) if entry.action == "sync"][-limit:]
+        return [SyncRun.from_audit(entry) for entry in reversed(runs)]
+
+    # -- settings, reports, export ------------------------------------------------------------
+
+    def settings(self) -> settings.Settings:
+        return settings.load(self._conn, self._require())
+
+    def save_settings(self, new: settings.Settings) -> None:
+        """Keep the laptop's policy (auto-lock, auto-sync); a supervisor's decision, audited."""
+        keys = self._require("supervisor")
+        with transaction(self._conn):
+            settings.save(self._conn, keys, new)
+            self._audit("settings", detail=new.describe())
+
+    def report(self, progress: reports.Progress | None = None) -> reports.Report:
+        return reports.build(self._conn, self._require("supervisor"), progress)
+
+    def export_csv(self, path: Path, progress: reports.Progress | None = None) -> tuple[int, int]:
+        """Write every record, decrypted, to a CSV file the supervisor chose; audited."""
+        keys = self._require("supervisor")
+        written, damaged = reports.write_csv(self._conn, keys, Path(path), progress)
+        with transaction(self._conn):
+            self._audit("export", detail=f"records={written} damaged={damaged} file={Path(path).name}")
+        return written, damaged
 
     def sync_status(self) -> dict[str, object]:
         self._require()
@@ -525,6 +663,14 @@ class Store:
     def audit_log(self, limit: int | None = None) -> list[audit.AuditEntry]:
         self._require("supervisor")
         return audit.entries(self._conn, limit)
+
+
+def _check_state(state: str | None) -> None:
+    if state is not None and state not in records.STATES:
+        raise UsageError(
+            f"unknown state {state!r}; one of: {', '.join(records.STATES)}",
+            f"status {state!r} tidak dikenal; pilih salah satu: {', '.join(records.STATES)}",
+        )
 
 
 def _check_office(office: str | None) -> str:

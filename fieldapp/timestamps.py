@@ -20,3 +20,8 @@ def parse(timestamp: str) -> dt.datetime:
     """A stored time back as an aware datetime (a time without a zone is taken as UTC)."""
     moment = dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def local_day(timestamp: str) -> dt.date:
+    """The laptop's calendar day of a stored UTC time: the day a registration was made."""
+    return parse(timestamp).astimezone().date()

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 from fieldapp import cli as core_cli
 from fieldapp.cli_io import emit_json
-from fieldapp.device import Enrolment
-from fieldapp.errors import AuthError, NotPermitted, UsageError
+from fieldapp.errors import NotPermitted, UsageError
 from sync.client import SyncClient, check_server_url
 from sync.engine import Progress, SyncEngine
 from sync.errors import NotEnrolled
+from sync.service import enroll
 
 STATUS_KEYS = ("pending", "synced", "duplicate", "rejected", "conflict", "verified")
 
@@ -52,16 +52,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     if not code:
         raise UsageError("give the enrolment code with --code or FIELDAPP_ENROLL_CODE", "kode pendaftaran belum diisi")
     with core_cli.login(args) as store:
-        if not store.user.is_supervisor:
-            raise NotPermitted("only a supervisor may enrol this laptop", "hanya supervisor yang boleh mendaftarkan")
-        client = SyncClient(server, ca_file=args.ca_file)
-        try:
-            enrolled = client.enroll(code, args.name)
-        except NotEnrolled as exc:
-            raise AuthError(f"enrolment refused: {exc.message_en}", "pendaftaran perangkat ditolak") from None
-        finally:
-            client.close()
-        store.enrol(Enrolment(server, enrolled.device_id, enrolled.office, enrolled.token, args.ca_file or ""))
+        enrolled = enroll(store, server, code, args.name, args.ca_file or "")
     print(f"Enrolled as device {enrolled.device_id} of office {enrolled.office} with {server}.")
     return 0
 

@@ -17,14 +17,14 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.store import Store
 from sync import protocol
 from sync.client import SyncClient, encode_push
-from sync.errors import BatchTooLarge, NotEnrolled, ServerRefused, SyncError, Transient, Unreachable
+from sync.errors import BatchTooLarge, Cancelled, NotEnrolled, ServerRefused, SyncError, Transient, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ class SyncEngine:
         max_failures_in_a_row: int = 8,
         backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> None:
         self.store = store
         self.client = client
@@ -121,6 +122,7 @@ class SyncEngine:
         self._progress = progress or (lambda _p: None)
         self._max_failures = max_failures_in_a_row
         self._sleep = sleep
+        self._cancelled = cancelled
 
     def run(self) -> SyncReport:
         """Probe, push everything queued, pull; record how it ended either way."""
@@ -168,6 +170,19 @@ class SyncEngine:
                 in_flight = sender.submit(self._timed_push, current) if current else None
                 self._settle(answered, response, report)
                 self._progress(Progress("push", report.pushed, max(total, report.pushed)))
+                if self._cancelled():
+                    self._keep_answer(in_flight, current, report)
+                    raise Cancelled()
+
+    def _keep_answer(self, in_flight: Future | None, batch: OutgoingBatch | None, report: SyncReport) -> None:
+        """Settle the batch already with the server, if it answers: its records need not go again."""
+        if in_flight is None or batch is None:
+            return
+        try:
+            response, _seconds = in_flight.result()
+        except SyncError:
+            return  # it stays queued and goes again next time; the server is idempotent
+        self._settle(batch, response, report)
 
     def _prepare(self, after_seq: int) -> OutgoingBatch | None:
         queued = self.store.queued_versions(self.batch.size, after_seq=after_seq)
@@ -194,9 +209,13 @@ class SyncEngine:
         pause = self.backoff.delay(exc.retry_after)
         log.info("sync attempt failed (%s); retrying in %.1f s", exc.message_en, pause)
         self._sleep(pause)
+        if self._cancelled():
+            raise Cancelled()
 
     def pull_all(self, report: SyncReport) -> None:
         while True:
+            if self._cancelled():
+                raise Cancelled()
             try:
                 page = self.client.pull(self.store.pull_cursor())
             except Transient as exc:

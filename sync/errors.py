@@ -46,3 +46,13 @@ class InsecureServer(SyncError):
     """A server URL that would send data without TLS to a machine other than this one."""
 
     exit_code = 2
+
+
+class Cancelled(SyncError):
+    """The user stopped the sync; what was answered is kept, the rest stays queued."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "sync cancelled; what the server answered is kept, the rest stays queued",
+            "sinkronisasi dibatalkan; yang sudah dijawab server tersimpan, sisanya tetap dalam antrean",
+        )

@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SyncEvent:
-    kind: str  # "link_up", "link_down", "synced", "failed"
+    kind: str  # "link_up", "link_down", "started", "synced", "failed"
     detail: str = ""
+    error: FieldappError | None = None  # with "failed": the error itself, for the user's language
 
 
 class AutoSync:
@@ -30,12 +31,15 @@ class AutoSync:
         has_work: Callable[[], bool],
         on_event: Callable[[SyncEvent], None] | None = None,
         probe_every_s: float = 15.0,
+        auto: bool = True,
     ) -> None:
         self._probe = probe
         self._sync_once = sync_once
         self._has_work = has_work
         self._on_event = on_event or (lambda _e: None)
         self._probe_every = probe_every_s
+        self.auto = auto  # False: only sync_now() syncs; the link is still watched
+        self._forced = threading.Event()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="fieldapp-autosync", daemon=True)
@@ -50,7 +54,12 @@ class AutoSync:
         self._thread.join(timeout)
 
     def sync_soon(self) -> None:
-        """Ask for a sync now (after a save, or the user's button); it runs if the link is up."""
+        """Ask for a sync now (after a save); it runs if the link is up and auto-sync is on."""
+        self._wake.set()
+
+    def sync_now(self) -> None:
+        """The user's button: sync even with nothing queued (to pull verdicts), even if auto is off."""
+        self._forced.set()
         self._wake.set()
 
     def _loop(self) -> None:
@@ -60,16 +69,20 @@ class AutoSync:
             self._wake.clear()
 
     def _tick(self) -> None:
+        forced = self._forced.is_set()
+        self._forced.clear()
         up = self._safe_probe()
+        came_up = up and not self.link_up
         if up != self.link_up:
             self.link_up = up
             self._on_event(SyncEvent("link_up" if up else "link_down"))
-        if not up or not self._has_work():
-            return
+        if not forced and not (up and self.auto and (came_up or self._has_work())):
+            return  # a forced sync runs even when the probe failed: the user hears why it failed
+        self._on_event(SyncEvent("started"))
         try:
             summary = self._sync_once()
         except FieldappError as exc:
-            self._on_event(SyncEvent("failed", exc.message_en))
+            self._on_event(SyncEvent("failed", exc.message_en, exc))
         else:
             self._on_event(SyncEvent("synced", summary))
 

@@ -1,0 +1,38 @@
+"""This laptop's preferences that are needed before anyone logs in: the app's language.
+
+Kept in a small JSON file beside the store, written atomically. It holds no personal data and
+decides nothing about where data goes or who may do what (policy lives sealed in the store:
+`fieldapp.settings`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+FILE = "preferences.json"
+DEFAULTS: dict[str, str] = {"language": "id"}
+
+
+def load(data_dir: Path) -> dict[str, str]:
+    try:
+        found = json.loads((Path(data_dir) / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return dict(DEFAULTS)
+    if not isinstance(found, dict):
+        return dict(DEFAULTS)
+    return {key: str(found.get(key, default)) for key, default in DEFAULTS.items()}
+
+
+def save(data_dir: Path, **changes: str) -> None:
+    """Merge `changes` in and replace the file whole (temp file, fsync, rename)."""
+    folder = Path(data_dir)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    merged = {**load(folder), **{key: value for key, value in changes.items() if key in DEFAULTS}}
+    partial = folder / (FILE + ".partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(merged, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, folder / FILE)

@@ -1,0 +1,170 @@
+"""Supervisors' reports: registrations per day, per desa and per state, and the CSV export.
+
+Counts per day and per state come from plaintext columns. Counts per desa need each record's
+domicile, which is personal data, so they decrypt the current versions in memory; nothing
+decrypted is kept. The CSV export writes personal data on purpose: only a supervisor may run
+it, it is audited by the store, and the file is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldapp import records, timestamps
+from fieldapp.crypto import SubKeys
+from fieldapp.errors import StoreDamaged, UsageError
+from fieldapp.regions import regions
+from fieldapp.registration import ADDRESS_FIELDS, RECORD_FIELDS
+
+Progress = Callable[[int, int], None]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+META_COLUMNS = (
+    "id",
+    "registration_number",
+    "state",
+    "server_note",
+    "version",
+    "office",
+    "operator",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class DesaCount:
+    code: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Report:
+    per_day: list[tuple[str, int]]  # (YYYY-MM-DD on the laptop's calendar, count), oldest first
+    per_desa: list[DesaCount]  # by domicile desa, most first
+    per_state: dict[str, int]
+    damaged: int  # records whose ciphertext would not open (counted per day and state only)
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_state.values())
+
+
+def build(conn: sqlite3.Connection, keys: SubKeys, progress: Progress | None = None) -> Report:
+    rows = records.newest(conn, oldest_first=True)
+    days: Counter[str] = Counter()
+    desas: Counter[str] = Counter()
+    damaged = 0
+    for done, (meta, schema_no, blob) in enumerate(rows, 1):
+        days[timestamps.local_day(meta.created_at).isoformat()] += 1
+        try:
+            registration = records.open_registration(keys, meta.id, meta.version, schema_no, blob)
+        except StoreDamaged:
+            damaged += 1
+        else:
+            desas[registration.domicile.desa_code] += 1
+        if progress is not None and done % 1000 == 0:
+            progress(done, len(rows))
+    index = regions()
+    per_desa = [DesaCount(code, _name(index.get(code)), count) for code, count in desas.most_common()]
+    return Report(sorted(days.items()), per_desa, records.state_counts(conn), damaged)
+
+
+def _name(region: object) -> str:
+    return getattr(region, "name", "?")
+
+
+def csv_header() -> list[str]:
+    columns = list(META_COLUMNS)
+    for field in RECORD_FIELDS:
+        if field in ("ktp_address", "domicile_address"):
+            columns += [f"{field}.{part}" for part in ADDRESS_FIELDS]
+        else:
+            columns.append(field)
+    return columns
+
+
+def _row(meta: records.RecordMeta, record: dict[str, object]) -> list[str]:
+    values: list[object] = [
+        meta.id,
+        records.short_number(meta.id),
+        meta.state,
+        meta.server_note,
+        meta.version,
+        meta.office,
+        meta.operator,
+        meta.created_at,
+        meta.updated_at,
+    ]
+    for field in RECORD_FIELDS:
+        value = record.get(field)
+        if field in ("ktp_address", "domicile_address"):
+            address = value if isinstance(value, dict) else {}
+            values += [address.get(part, "") for part in ADDRESS_FIELDS]
+        else:
+            values.append(value)
+    return [_cell(value) for value in values]
+
+
+def _cell(value: object) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, - or @ would start a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def write_csv(conn: sqlite3.Connection, keys: SubKeys, path: Path, progress: Progress | None = None) -> tuple[int, int]:
+    """Write every current record to `path` (UTF-8 with BOM, for spreadsheets); (written, damaged).
+
+    The file appears whole or not at all: rows go to a sibling `.partial` file (0600), which is
+    flushed to disk and renamed over `path` only when complete, and removed on any failure.
+    """
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    rows = records.newest(conn, oldest_first=True)
+    written = damaged = 0
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(csv_header())
+            for done, (meta, schema_no, blob) in enumerate(rows, 1):
+                try:
+                    registration = records.open_registration(keys, meta.id, meta.version, schema_no, blob)
+                except StoreDamaged:
+                    damaged += 1
+                    continue
+                writer.writerow(_row(meta, registration.to_json()))
+                written += 1
+                if progress is not None and done % 1000 == 0:
+                    progress(done, len(rows))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise _cannot_write(target, exc) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return written, damaged
+
+
+def _cannot_write(target: Path, exc: OSError) -> UsageError:
+    reason = exc.strerror or type(exc).__name__
+    return UsageError(
+        f"cannot write {target.name}: {reason}; choose another folder or free some disk space",
+        f"tidak dapat menulis {target.name}: {reason}; pilih folder lain atau kosongkan ruang disk",
+    )

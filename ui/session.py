@@ -1,0 +1,168 @@
+"""The app's session: the store on its worker, who is logged in, sync, and lock.
+
+Screens never touch the store: they call `session.op(parent, fn)`, and `fn(ctx)` runs on the
+database lane with `ctx.store`. After a write, a screen calls `session.notify("records")` and
+every screen that shows records refreshes its part (Anki's "operation did execute").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtWidgets import QWidget
+
+from fieldapp.settings import Settings
+from fieldapp.store import Store
+from fieldapp.users import User
+from sync.service import SyncService
+from ui.ops import Context, Lanes, Op
+from ui.sync_state import SyncState
+
+AREAS = ("records", "users", "settings", "sync")
+
+
+class Session(QObject):
+    changed = Signal(set)  # which AREAS changed
+    locked = Signal()
+    sync_event = Signal(str, str, object)  # kind, detail, error (from the sync thread)
+    sync_progress = Signal(str, int, int)  # phase, done, total
+    sync_state_changed = Signal(str)
+    language_changed = Signal(str)
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.data_dir = Path(data_dir)
+        self.lanes = Lanes()
+        self.user: User | None = None
+        self.settings = Settings()
+        self.office = ""
+        self.sync_state = SyncState(enrolled=False)
+        self.sync_state.observe(self.sync_state_changed.emit)
+        self._service: SyncService | None = None
+        self.sync_event.connect(self._apply_sync_event)
+
+    # -- running work ----------------------------------------------------------------------
+
+    def op(self, parent: QWidget, fn: Callable[[Context], Any], lane: str = "db") -> Op:
+        return Op(self.lanes, parent, fn, lane)
+
+    def notify(self, *areas: str) -> None:
+        self.changed.emit(set(areas))
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.user is not None and self.user.is_supervisor
+
+    # -- opening, login, lock (each `fn` below runs on the database lane) ---------------------
+
+    def change_language(self, code: str) -> None:
+        """Switch the language now and for the next start (a preference of this laptop)."""
+        from fieldapp import preferences
+        from ui import i18n
+
+        preferences.save(self.data_dir, language=code)
+        i18n.apply(code)
+        self.language_changed.emit(code)
+
+    def store_exists(self) -> bool:
+        return (self.data_dir / "store.sqlite3").exists()
+
+    def open_store(self, ctx: Context) -> list[str]:
+        """Open the store on the lane (once) and return the names the login screen offers."""
+        if self.lanes.store is None:
+            self.lanes.store = Store.open(self.data_dir)
+        return self.lanes.store.login_names()
+
+    def create_store(self, ctx: Context, name: str, passphrase: str, office: str) -> str:
+        store, code = Store.create(self.data_dir, name, passphrase, office or None)
+        self.lanes.store = store
+        self._logged_in(store)
+        return code
+
+    def login(self, ctx: Context, name: str, passphrase: str) -> User:
+        store = self.lanes.store or Store.open(self.data_dir)
+        self.lanes.store = store
+        store.login(name, passphrase)
+        self._logged_in(store)
+        return store.user
+
+    def recover(self, ctx: Context, name: str, code: str, passphrase: str) -> str:
+        store = self.lanes.store or Store.open(self.data_dir)
+        self.lanes.store = store
+        return store.recover(name, code, passphrase)
+
+    def _logged_in(self, store: Store) -> None:
+        self.user = store.user
+        self.settings = store.settings()
+        self.office = store.office
+        self.sync_state.state = "offline" if store.sync_status()["device_id"] else "not_enrolled"
+        store.warm_search()  # ~0.3 s at 100,000 records: here, not on the operator's first search
+
+    def lock(self) -> None:
+        """Drop every result in flight and every key; the window shows the login screen."""
+        self.lanes.invalidate()
+        self.stop_sync()
+        self.user = None
+        store = self.lanes.store
+        if store is not None:
+            self.lanes.db.start(QRunnable.create(store.lock))
+        self.locked.emit()
+
+    def shutdown(self) -> None:
+        self.lanes.invalidate()
+        self.stop_sync()
+        store = self.lanes.store
+        if store is not None:
+            self.lanes.db.start(QRunnable.create(store.close))
+        self.lanes.wait()
+        self.lanes.store = None
+
+    # -- sync ----------------------------------------------------------------------------------
+
+    def start_sync(self) -> None:
+        """Start watching the link and syncing (called on the GUI thread after login)."""
+        if self._service is not None or self.lanes.store is None:
+            return
+        self._service = SyncService(
+            self.lanes.store,
+            on_event=lambda e: self.sync_event.emit(e.kind, e.detail, e.error),
+            on_progress=lambda p: self.sync_progress.emit(p.phase, p.done, p.total),
+            auto=self.settings.auto_sync,
+        )
+        self._service.start()
+
+    def stop_sync(self) -> None:
+        if self._service is not None:
+            self._service.stop()
+            self._service = None
+
+    def sync_now(self) -> None:
+        if self._service is not None:
+            self._service.sync_now()
+
+    def sync_soon(self) -> None:
+        if self._service is not None:
+            self._service.sync_soon()
+
+    def cancel_sync(self) -> None:
+        if self._service is not None:
+            self._service.cancel()
+
+    def enrolled(self) -> None:
+        """A new enrolment is in the store: start over with the new server and token."""
+        self.sync_state.enrolled()
+        if self.user is not None:
+            self.stop_sync()
+            self.start_sync()
+
+    def set_auto_sync(self, enabled: bool) -> None:
+        if self._service is not None:
+            self._service.set_auto(enabled)
+
+    def _apply_sync_event(self, kind: str, _detail: str, error: object) -> None:
+        self.sync_state.on_event(kind, error if isinstance(error, BaseException) else None)
+        if kind in ("synced", "failed"):
+            self.notify("records", "sync")
