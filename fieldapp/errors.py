@@ -34,7 +34,11 @@ class AuthError(FieldappError):
 
 
 class LockedOut(AuthError):
-    """Too many wrong passphrases: the user must wait."""
+    """Too many wrong passphrases: the user must wait `wait_seconds`."""
+
+    def __init__(self, message_en: str, message_id: str | None = None, wait_seconds: int = 0) -> None:
+        super().__init__(message_en, message_id)
+        self.wait_seconds = wait_seconds
 
 
 class NotPermitted(AuthError):

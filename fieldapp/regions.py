@@ -101,6 +101,25 @@ class RegionIndex:
                     found.append(code)
         return sorted((Region(code, self._names[code]) for code in found), key=lambda r: fold(r.name))
 
+    def search_desa(self, text: str, near: str = "", limit: int = 20) -> list[Region]:
+        """Desa/kelurahan for a form's type-to-search: those of `near`'s kecamatan first.
+
+        Near ones match anywhere in the name (an operator knows the local names by any part);
+        the rest of the country matches by name prefix.
+        """
+        wanted = fold(" ".join(text.split()))
+        if not wanted:
+            return []
+        kecamatan = ".".join((dotted(near) or "").split(".")[:3])
+        local = [r for r in self.children(kecamatan) if wanted in fold(r.name)] if kecamatan.count(".") == 2 else []
+        seen = {r.code for r in local}
+        others = [r for r in self.search(wanted, "desa", limit) if r.code not in seen]
+        return (local + others)[:limit]
+
+    def describe(self, code: str) -> str:
+        """"Desa, Kecamatan, Kabupaten, Province" for a desa code: how a picker shows it."""
+        return ", ".join(region.name for region in reversed(self.lineage(code)))
+
     def search(self, prefix: str, level: str | None = None, limit: int = 20) -> list[Region]:
         """Regions whose name starts with `prefix` (case- and accent-insensitive)."""
         wanted = fold(prefix)

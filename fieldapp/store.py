@@ -227,6 +227,7 @@ class Store:
         return LockedOut(
             f"user {user.name!r} is locked after too many wrong passphrases; try again in {wait} s",
             f"pengguna {user.name!r} dikunci karena terlalu banyak salah kata sandi; coba lagi dalam {wait} detik",
+            wait_seconds=wait,
         )
 
     def _refuse_if_locked(self, user: User) -> None:
@@ -512,7 +513,9 @@ class Store:
         self._require()
         return records.versions(self._conn, self._meta(record_id).id)
 
-    def identity_problems(self, nik: str, kk_number: str, editing: str | None = None) -> list[Problem]:
+    def identity_problems(
+        self, nik: str | None, kk_number: str | None, editing: str | None = None
+    ) -> list[Problem]:
         """The store's rules for a NIK and KK typed into a form, before anything is saved.
 
         The same rules `register()` and `edit()` apply, asked early so the operator hears of a
@@ -520,10 +523,10 @@ class Store:
         """
         keys = self._require()
         problems = []
-        owner = records.id_with_nik(self._conn, keys, nik)
+        owner = records.id_with_nik(self._conn, keys, nik) if nik else None
         if owner is not None and owner != editing:
             problems.append(Problem("nik", "duplicate_nik"))
-        holders = [h for h in records.kk_holders(self._conn, keys, kk_number) if h != editing]
+        holders = [h for h in records.kk_holders(self._conn, keys, kk_number) if h != editing] if kk_number else []
         if len(holders) >= MAX_PER_KK:
             problems.append(Problem("kk_number", "kk_limit"))
         return problems

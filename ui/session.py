@@ -39,6 +39,7 @@ class Session(QObject):
         self.user: User | None = None
         self.settings = Settings()
         self.office = ""
+        self.demo_note = ""  # the demo's users and passphrases, shown on the login screen
         self.sync_state = SyncState(enrolled=False)
         self.sync_state.observe(self.sync_state_changed.emit)
         self._service: SyncService | None = None
@@ -150,6 +151,11 @@ class Session(QObject):
     def cancel_sync(self) -> None:
         if self._service is not None:
             self._service.cancel()
+
+    def enrol(self, ctx: Context, enrolment: Any) -> None:
+        """Keep a new enrolment (on the database lane); the office is the server's word now."""
+        ctx.store.enrol(enrolment)
+        self.office = ctx.store.office
 
     def enrolled(self) -> None:
         """A new enrolment is in the store: start over with the new server and token."""

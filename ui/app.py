@@ -1,0 +1,62 @@
+"""Start the desktop app: Qt, the language, the crash hook, the session and the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from fieldapp import preferences
+from fieldapp.logs import setup_logging
+from fieldapp.store import data_dir_default
+from ui import i18n
+from ui.errors import install_crash_hook
+from ui.session import Session
+from ui.style import STYLE_SHEET
+from ui.window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The one QApplication, made if needed, with the app's name and look."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QCoreApplication.setApplicationName("fieldapp")
+    QCoreApplication.setOrganizationName("fieldapp")
+    app.setStyleSheet(STYLE_SHEET)  # type: ignore[union-attr]
+    return app  # type: ignore[return-value]
+
+
+def build_window(data_dir: Path, demo_note: str = "") -> tuple[Session, MainWindow]:
+    """The session and main window for a data folder, in the laptop's chosen language."""
+    i18n.apply(preferences.load(data_dir)["language"])
+    session = Session(data_dir)
+    session.demo_note = demo_note
+    return session, MainWindow(session)
+
+
+def run(data_dir: Path | None = None, demo: bool = False) -> int:
+    app = application()
+    install_crash_hook()
+    if demo:
+        from ui.demo import DemoEnvironment
+
+        environment = DemoEnvironment.start()
+        data_dir = environment.data_dir
+    else:
+        environment = None
+        data_dir = data_dir or data_dir_default()
+    setup_logging(data_dir)
+    log.info("app started")
+    session, window = build_window(data_dir, environment.login_note() if environment else "")
+    window.resize(1366, 768)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        session.shutdown()
+        if environment is not None:
+            environment.stop()

@@ -1,0 +1,132 @@
+"""New registration: the form, and beside it the receipt of the applicant just saved.
+
+After a save the form is empty again at once, ready for the next person in the queue, while
+the last receipt stays on the right to print or save as PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from fieldapp.nik import masked
+from fieldapp.regions import regions
+from fieldapp.timestamps import utc_now
+from ui import receipt as receipts
+from ui.registration_form import RegistrationForm
+from ui.session import Session
+
+PANEL_WIDTH = 340
+
+
+class ReceiptPanel(QWidget):
+    """The last saved applicant's receipt, with print and save-as-PDF."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.receipt: receipts.Receipt | None = None
+        self.setFixedWidth(PANEL_WIDTH)
+        self.title = QLabel(self.tr("Tanda terima terakhir"))
+        self.title.setStyleSheet("font-weight: bold;")
+        self.saved_note = QLabel()
+        self.saved_note.setWordWrap(True)
+        self.saved_note.setObjectName("savedNote")
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.picture.setStyleSheet("border: 1px solid #d1d5db;")
+        self.print_button = QPushButton(self.tr("&Cetak…"))
+        self.pdf_button = QPushButton(self.tr("Simpan &PDF…"))
+        self.print_button.clicked.connect(self.print)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.pdf_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.saved_note)
+        layout.addWidget(self.picture)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.setVisible(False)
+
+    def show_receipt(self, receipt: receipts.Receipt) -> None:
+        self.receipt = receipt
+        self.saved_note.setText(
+            self.tr("Tersimpan dan masuk antrean kirim. Nomor pendaftaran: {0}").format(receipt.number)
+        )
+        self.picture.setPixmap(receipts.preview(receipt, PANEL_WIDTH - 24))
+        self.setVisible(True)
+
+    def forget(self) -> None:
+        self.receipt = None
+        self.picture.clear()
+        self.setVisible(False)
+
+    def save_pdf(self) -> None:
+        if self.receipt is None:
+            return
+        path = self.choose_pdf_path(f"tanda-terima-{self.receipt.number}.pdf")
+        if path:
+            self.write_pdf(Path(path))
+
+    def choose_pdf_path(self, suggested: str) -> str:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan tanda terima"), str(Path.home() / suggested), self.tr("PDF (*.pdf)")
+        )
+        return path
+
+    def write_pdf(self, path: Path) -> None:
+        """Write the PDF (a few milliseconds) and audit it on the database worker."""
+        assert self.receipt is not None
+        record_id = self.receipt.record_id
+        try:
+            receipts.save_pdf(self.receipt, path)
+        except Exception as exc:  # shown by the one error mapper
+            from ui.errors import show_error
+
+            show_error(self, exc)
+            return
+        self.session.op(self, lambda ctx: ctx.store.note_receipt(record_id)).run()
+        self.saved_note.setText(self.tr("PDF disimpan: {0}").format(path.name))
+
+    def print(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if self.receipt is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() and receipts.print_receipt(self.receipt, printer):
+            record_id = self.receipt.record_id
+            self.session.op(self, lambda ctx: ctx.store.note_receipt(record_id)).run()
+
+
+class Screen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.form = RegistrationForm(session, self)
+        self.panel = ReceiptPanel(session, self)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.form, 1)
+        layout.addWidget(self.panel)
+        self.form.saved.connect(self._saved)
+
+    def _saved(self, record_id: str) -> None:
+        office = self.session.office
+        saved = self.form.last_saved  # what was just typed: no need to decrypt it again
+        receipt = receipts.Receipt(
+            record_id=record_id,
+            full_name=" ".join(str(saved.get("full_name") or "").split()),
+            nik_masked=masked(str(saved.get("nik") or "")),
+            created_at=utc_now(),
+            office_name=regions().describe(office) if office else "",
+            operator=self.session.user.name if self.session.user else "",
+        )
+        self.form.clear()
+        self.panel.show_receipt(receipt)
+
+    def focus_first(self) -> None:
+        self.form.focus_first()
