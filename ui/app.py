@@ -42,7 +42,7 @@ def run(data_dir: Path | None = None, demo: bool = False) -> int:
     app = application()
     install_crash_hook()
     if demo:
-        from ui.demo import DemoEnvironment
+        from sync.demo_environment import DemoEnvironment
 
         environment = DemoEnvironment.start()
         data_dir = environment.data_dir

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.users import User
-from sync.service import SyncService
+from sync.service import PROBE_EVERY_S, SyncService
 from ui.ops import Context, Lanes, Op
 from ui.sync_state import SyncState
 
@@ -39,7 +39,8 @@ class Session(QObject):
         self.user: User | None = None
         self.settings = Settings()
         self.office = ""
-        self.demo_note = ""  # the demo's users and passphrases, shown on the login screen
+        self.demo_note = ""
+        self.probe_every_s = PROBE_EVERY_S  # how often the link is checked (tests make it short)  # the demo's users and passphrases, shown on the login screen
         self.sync_state = SyncState(enrolled=False)
         self.sync_state.observe(self.sync_state_changed.emit)
         self._service: SyncService | None = None
@@ -113,6 +114,7 @@ class Session(QObject):
         self.locked.emit()
 
     def shutdown(self) -> None:
+        """Stop sync, close the store on its lane and wait for both lanes (safe to call twice)."""
         self.lanes.invalidate()
         self.stop_sync()
         store = self.lanes.store
@@ -132,6 +134,7 @@ class Session(QObject):
             on_event=lambda e: self.sync_event.emit(e.kind, e.detail, e.error),
             on_progress=lambda p: self.sync_progress.emit(p.phase, p.done, p.total),
             auto=self.settings.auto_sync,
+            probe_every_s=self.probe_every_s,
         )
         self._service.start()
 

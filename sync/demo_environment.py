@@ -1,4 +1,4 @@
-"""`fieldapp demo`: the app against a real reference server on loopback, with demo data.
+"""`fieldapp demo` (the app): a real reference server on loopback with demo data, no Qt.
 
 Everything lives in a temporary folder that is removed when the app closes: a central server
 (SQLite), a second office's laptop that registered one applicant first (so a duplicate comes
