@@ -22,7 +22,7 @@ HINT_STYLE = "color: #4b5563;"
 class Field(QWidget):
     """Label, input and message, stacked."""
 
-    def __init__(self, label: str, widget: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, label: str, widget: QWidget, parent: QWidget | None = None, note: str = "") -> None:
         super().__init__(parent)
         self.widget = widget
         self.label = QLabel(label)
@@ -36,6 +36,13 @@ class Field(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.label)
         layout.addWidget(widget)
+        if note:  # a longer explanation wraps here; a check box's own text cannot wrap
+            explanation = QLabel(note)
+            explanation.setWordWrap(True)
+            explanation.setStyleSheet(HINT_STYLE)
+            layout.addWidget(explanation)
+            if not widget.accessibleDescription():
+                widget.setAccessibleDescription(note)
         layout.addWidget(self.message)
 
     def show_error(self, text: str) -> None:

@@ -2,7 +2,8 @@
 
 Screens are written with Indonesian source strings inside `self.tr(...)`, so the default never
 depends on a compiled file; `ui/i18n/fieldapp_en.ts` holds the English translation, compiled
-to `fieldapp_en.qm` by `python -m ui.i18n` (pyside6-lrelease). Messages from the core come in
+to `fieldapp_en.qm` by `python -m ui.i18n` (pyside6-lrelease); `python -m ui.i18n update`
+collects new strings first (pyside6-lupdate). A test fails when a string has no translation. Messages from the core come in
 both languages already (`message_en`, `message_id`); `pick()` chooses between them.
 """
 
@@ -48,10 +49,31 @@ def apply(code: str) -> None:
     _state["language"] = code
 
 
-def lrelease() -> str:
-    """The path of pyside6-lrelease (next to this Python in a venv, else on PATH)."""
-    beside = Path(sys.executable).with_name("pyside6-lrelease")
-    return str(beside) if beside.exists() else (shutil.which("pyside6-lrelease") or "pyside6-lrelease")
+def tool(name: str) -> str:
+    """The path of a PySide6 tool (next to this Python in a venv, else on PATH)."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
+def sources() -> list[Path]:
+    return sorted(Path(__file__).resolve().parent.glob("*.py"))
+
+
+def extract(target: Path) -> None:
+    """Collect every tr()/translate() string of ui/ into `target` (.ts), keeping translations."""
+    subprocess.run(
+        [
+            tool("pyside6-lupdate"),
+            "-silent",
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *map(str, sources()),
+            "-ts",
+            str(target),
+        ],
+        check=True,
+    )
 
 
 def compile_translations(folder: Path = FOLDER) -> list[Path]:
@@ -59,11 +81,17 @@ def compile_translations(folder: Path = FOLDER) -> list[Path]:
     written = []
     for source in sorted(folder.glob("*.ts")):
         target = source.with_suffix(".qm")
-        subprocess.run([lrelease(), "-silent", str(source), "-qm", str(target)], check=True)
+        subprocess.run([tool("pyside6-lrelease"), "-silent", str(source), "-qm", str(target)], check=True)
         written.append(target)
     return written
 
 
 if __name__ == "__main__":
+    # python -m ui.i18n          compile the .ts files to .qm
+    # python -m ui.i18n update   first collect new strings into each .ts (then translate them)
+    if sys.argv[1:] == ["update"]:
+        for language in LANGUAGES:
+            if language != DEFAULT:
+                extract(FOLDER / f"fieldapp_{language}.ts")
     for path in compile_translations():
         print(path)

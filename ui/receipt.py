@@ -65,8 +65,10 @@ def paint(painter: QPainter, page: QRect, receipt: Receipt) -> None:
         (QCoreApplication.translate("receipt", "Petugas"), receipt.operator),
     )
     for label, value in rows:
+        lines = 2 if len(value) > 34 else 1  # a long place name wraps onto a second line
         _text(painter, QRectF(x, y, 28 * unit, 5 * unit), label, 2.6 * unit)
-        y = _text(painter, QRectF(x + 28 * unit, y, width - 28 * unit, 5 * unit), value, 2.8 * unit, bold=True)
+        box = QRectF(x + 28 * unit, y, width - 28 * unit, 4.2 * unit * lines + 0.8 * unit)
+        y = _text(painter, box, value, 2.8 * unit, bold=True, wrap=True)
     y += 3 * unit
     side = 34 * unit
     painter.drawImage(QRectF(x, y, side, side), qr_image(receipt.record_id))

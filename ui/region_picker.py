@@ -44,7 +44,7 @@ class RegionPicker(QWidget):
             label = QLabel(text)
             label.setBuddy(combo)
             combo.setAccessibleName(f"{text} ({name})")
-            combo.setMinimumContentsLength(14)
+            combo.setMinimumContentsLength(10)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             layout.addWidget(label, 1 + column // 2 * 2, column % 2 * 2)
             layout.addWidget(combo, 1 + column // 2 * 2, column % 2 * 2 + 1)

@@ -141,6 +141,7 @@ class RegistrationForm(QWidget):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll = scroll
         self.summary = QLabel()
         self.summary.setObjectName("formSummary")
@@ -225,10 +226,8 @@ class RegistrationForm(QWidget):
         self.employment.addItem(self.tr("— pilih —"), None)
         for code in EMPLOYMENT_STATUSES:
             self.employment.addItem(labels.employment_name(code), code)
-        self.in_school = QCheckBox(self.tr("Sedang menempuh pendidikan formal (sekolah/kuliah)"))
-        self.excluded = QCheckBox(
-            self.tr("Bekerja sebagai ASN, TNI/Polri, perangkat desa, anggota DPR/DPRD, atau direksi BUMN/BUMD")
-        )
+        self.in_school = QCheckBox(self.tr("Sedang sekolah atau kuliah"))
+        self.excluded = QCheckBox(self.tr("Bekerja di pekerjaan yang dikecualikan"))
         self.interest = text_edit(200)
         self.interest.setPlaceholderText(self.tr("mis. menjahit, pemasaran digital"))
         self.notes = QPlainTextEdit()
@@ -239,21 +238,30 @@ class RegistrationForm(QWidget):
             [
                 ("education", Field(self.tr("Pendidikan terakhir"), self.education), 1),
                 ("employment_status", Field(self.tr("Status pekerjaan"), self.employment), 1),
-                ("in_formal_education", Field(self.tr("Pendidikan formal"), self.in_school), 2),
-                ("excluded_occupation", Field(self.tr("Pekerjaan yang dikecualikan"), self.excluded), 2),
+                ("in_formal_education", Field(self.tr("Pendidikan formal"), self.in_school), 1),
+                (
+                    "excluded_occupation",
+                    Field(
+                        self.tr("Pekerjaan"),
+                        self.excluded,
+                        note=self.tr("ASN, TNI/Polri, perangkat desa, anggota DPR/DPRD, atau direksi BUMN/BUMD"),
+                    ),
+                    1,
+                ),
                 ("training_interest", Field(self.tr("&Minat pelatihan"), self.interest), 2),
                 ("notes", Field(self.tr("Ca&tatan"), self.notes), 2),
             ],
         )
 
     def _consent(self) -> QGroupBox:
-        self.consent = QCheckBox(
-            self.tr(
-                "Pendaftar sudah dijelaskan dan menyetujui pemrosesan data pribadinya untuk Kartu Prakerja "
-                "(UU PDP No. 27/2022)"
-            )
+        self.consent = QCheckBox(self.tr("Pendaftar menyetujui pemrosesan data pribadinya"))
+        note = self.tr(
+            "Petugas sudah menjelaskan bahwa data dipakai untuk pendaftaran Kartu Prakerja, disimpan terenkripsi "
+            "dan dikirim ke server pusat (UU PDP No. 27/2022)."
         )
-        return self._grid(self.tr("Persetujuan"), [("consent", Field(self.tr("Persetujuan"), self.consent), 2)])
+        return self._grid(
+            self.tr("Persetujuan"), [("consent", Field(self.tr("Persetujuan"), self.consent, note=note), 2)]
+        )
 
     def _buttons(self) -> QHBoxLayout:
         self.save_button = QPushButton(self.tr("Simpan (Ctrl+S)"))

@@ -263,7 +263,7 @@ class Screen(QWidget):
             return
         from ui.record_dialog import open_record
 
-        open_record(self.session, summary.id, self)
+        open_record(self.session, self, summary.id)
 
     def resend(self) -> None:
         """A new, unchanged version: the server judges it again (after a central fix, say)."""
