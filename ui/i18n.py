@@ -3,8 +3,9 @@
 Screens are written with Indonesian source strings inside `self.tr(...)`, so the default never
 depends on a compiled file; `ui/i18n/fieldapp_en.ts` holds the English translation, compiled
 to `fieldapp_en.qm` by `python -m ui.i18n` (pyside6-lrelease); `python -m ui.i18n update`
-collects new strings first (pyside6-lupdate). A test fails when a string has no translation. Messages from the core come in
-both languages already (`message_en`, `message_id`); `pick()` chooses between them.
+collects new strings first (pyside6-lupdate). A test fails when a string has no translation.
+Messages from the core come in both languages already (`message_en`, `message_id`); `pick()`
+chooses between them.
 """
 
 from __future__ import annotations

@@ -17,12 +17,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from fieldapp.sample import applicant  # noqa: E402
-from sync.demo_environment import OFFICE, SUPERVISOR, SUPERVISOR_PASS, DemoEnvironment  # noqa: E402
-from ui.app import application, build_window  # noqa: E402
-from ui.window import MainWindow  # noqa: E402
+from fieldapp.sample import applicant
+from sync.demo_environment import OFFICE, SUPERVISOR, SUPERVISOR_PASS, DemoEnvironment
+from ui.app import application, build_window
+from ui.window import MainWindow
 
 SIZES = ((1366, 768), (1920, 1080))
 
