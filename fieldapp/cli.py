@@ -105,6 +105,11 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true")
     audit.set_defaults(run=cmd_audit)
 
+    export = commands.add_parser("export", help="write every record, decrypted, to a CSV file (supervisor; audited)")
+    export.add_argument("--out", required=True, type=Path, help="the CSV file to write (it holds personal data)")
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(run=cmd_export)
+
     recover = commands.add_parser("recover", help="set a new passphrase with the recovery code")
     recover.set_defaults(run=cmd_recover)
 
@@ -313,6 +318,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
         emit_json(rows)
     else:
         print_table(rows, ("seq", "at", "user", "action", "record_id", "detail"))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with login(args) as store:
+        written, damaged = store.export_csv(args.out)
+    if args.json:
+        emit_json({"written": written, "damaged": damaged, "file": str(args.out)})
+    else:
+        print(f"Wrote {written} record(s) to {args.out}; it holds personal data: keep it safe, delete it after use.")
+        if damaged:
+            print(f"{damaged} damaged record(s) left out; run 'fieldapp verify'.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -163,3 +163,26 @@ def test_demo_runs_the_whole_offline_job(cli) -> None:
     assert result.code == 0, result.err
     assert "Registered 4 applicants" in result.out and "[duplicate_nik]" in result.out
     assert "verify: 4 records" in result.out and "OK" in result.out
+
+
+def test_export_writes_every_record_to_csv_for_a_supervisor_only(cli, store, people, tmp_path: Path) -> None:
+    import csv as csv_module
+
+    store.add_user(OPERATOR, "operator", OPERATOR_PASS)
+    store.register(people[:4])
+    store.close()
+    target = tmp_path / "out" / "export.csv"
+    refused = cli("export", "--out", str(target), user=OPERATOR, passphrase=OPERATOR_PASS)
+    assert refused.code == 3 and not target.exists()
+    missing_folder = cli("export", "--out", str(target))
+    assert missing_folder.code == 2 and "cannot write export.csv" in missing_folder.err
+    assert not list(tmp_path.rglob("*.partial"))
+    target.parent.mkdir()
+    done = cli("export", "--out", str(target), "--json")
+    assert done.code == 0 and json.loads(done.out) == {"written": 4, "damaged": 0, "file": str(target)}
+    rows = list(csv_module.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    assert sorted(row["nik"] for row in rows) == sorted(str(p["nik"]) for p in people[:4])
+    assert all(row["phone"].startswith("'+62") for row in rows)  # no formula in a spreadsheet
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    audit = cli("audit", "--json")
+    assert any(entry["action"] == "export" for entry in json.loads(audit.out))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from fieldapp import preferences
@@ -38,14 +39,31 @@ def build_window(data_dir: Path, demo_note: str = "") -> tuple[Session, MainWind
     return session, MainWindow(session)
 
 
+def quit_on_signals(app: QApplication) -> QTimer:
+    """Ctrl+C or SIGTERM close the app the normal way (store closed, demo folder removed).
+
+    Python sees a signal only between bytecodes, so a timer wakes it up now and then.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_args: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    return wake
+
+
 def run(data_dir: Path | None = None, demo: bool = False) -> int:
     app = application()
     install_crash_hook()
+    _wake = quit_on_signals(app)
     if demo:
         from sync.demo_environment import DemoEnvironment
 
+        print("fieldapp demo: starting a central server on loopback and a demo laptop ...", file=sys.stderr)
         environment = DemoEnvironment.start()
         data_dir = environment.data_dir
+        print(f"fieldapp demo: {environment.login_note()}", file=sys.stderr)
+        print(f"fieldapp demo: data in {environment.folder} (removed when the app closes)", file=sys.stderr, flush=True)
     else:
         environment = None
         data_dir = data_dir or data_dir_default()
