@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from conftest import OFFICE, OPERATOR, OPERATOR_PASS, SUPERVISOR, SUPERVISOR_PASS
-from PySide6.QtCore import QRunnable
 
 from fieldapp.sample import applicant
 from fieldapp.store import Store
@@ -37,7 +36,7 @@ def on_lane(session: Session, fn: Callable[[Context], Any]) -> Any:
             box["error"] = exc
         done.set()
 
-    session.lanes.db.start(QRunnable.create(call))
+    session.lanes.db.start(call)
     assert done.wait(30), "the database lane did not answer"
     if "error" in box:
         raise box["error"]

@@ -12,24 +12,67 @@ before a lock never reaches a model after it.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 PROGRESS_DELAY_MS = 600  # fast work never flashes a dialog
+
+
+class Lane:
+    """One worker thread and its queue of plain calls, run one at a time in order.
+
+    A plain Python thread, not a QThreadPool: PySide6 6.12 on Python 3.11 loses a reference to
+    None each time a QRunnable runs, and after a few thousand ops the interpreter aborts
+    ("deallocating None"). Signals emitted from this thread still arrive on the GUI thread.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._calls: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._idle = threading.Condition()
+        self._pending = 0
+        self._thread = threading.Thread(target=self._work, name=f"fieldapp-{name}", daemon=True)
+        self._thread.start()
+
+    def start(self, call: Callable[[], None]) -> None:
+        with self._idle:
+            self._pending += 1
+        self._calls.put(call)
+
+    def busy(self) -> bool:
+        with self._idle:
+            return self._pending > 0
+
+    def wait(self, seconds: float = 30.0) -> bool:
+        """Wait until every queued call has run; False if that took longer than `seconds`."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=seconds)
+
+    def _work(self) -> None:
+        while True:
+            call = self._calls.get()
+            if call is None:
+                return
+            try:
+                call()
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
 
 
 class Lanes:
     """The worker threads, and a generation counter that a lock moves on."""
 
     def __init__(self) -> None:
-        self.db = _single_thread_pool()
-        self.net = _single_thread_pool()
+        self.db = Lane("db")
+        self.net = Lane("net")
         self.generation = 0
         self.store: Any = None  # the logged-in Store; touched only on the db lane
 
@@ -37,16 +80,9 @@ class Lanes:
         """Drop the results of every op started before now (on lock and logout)."""
         self.generation += 1
 
-    def wait(self, msecs: int = 30_000) -> None:
-        self.db.waitForDone(msecs)
-        self.net.waitForDone(msecs)
-
-
-def _single_thread_pool() -> QThreadPool:
-    pool = QThreadPool()
-    pool.setMaxThreadCount(1)
-    pool.setExpiryTimeout(-1)  # keep the thread: the store's connection lives with it
-    return pool
+    def wait(self, seconds: float = 30.0) -> None:
+        self.db.wait(seconds)
+        self.net.wait(seconds)
 
 
 @dataclass
@@ -72,19 +108,19 @@ class _Relay(QObject):
 _running: set[_Relay] = set()  # keeps relays alive until their op has answered
 
 
-class _Task(QRunnable):
-    def __init__(self, fn: Callable[[Context], Any], lanes: Lanes, relay: _Relay, cancel: threading.Event) -> None:
-        super().__init__()
-        self._fn, self._lanes, self._relay, self._cancel = fn, lanes, relay, cancel
+def _task(fn: Callable[[Context], Any], lanes: Lanes, relay: _Relay, cancel: threading.Event) -> Callable[[], None]:
+    """The call a lane runs: the op's function, its answer handed back by signal."""
 
-    def run(self) -> None:
-        ctx = Context(self._lanes.store, self._relay.progressed.emit, self._cancel)
+    def run() -> None:
+        ctx = Context(lanes.store, relay.progressed.emit, cancel)
         try:
-            result = self._fn(ctx)
+            result = fn(ctx)
         except BaseException as exc:  # handed to the GUI thread: the error mapper decides
-            self._relay.failed.emit(exc)
+            relay.failed.emit(exc)
         else:
-            self._relay.succeeded.emit(result)
+            relay.succeeded.emit(result)
+
+    return run
 
 
 class Op:
@@ -128,6 +164,7 @@ class Op:
 
         def finish(callback: Callable[[Any], None], value: Any) -> None:
             _running.discard(relay)
+            relay.deleteLater()  # its connections hold these closures: a cycle Python cannot see
             if dialog is not None:
                 dialog.reset()
                 dialog.deleteLater()
@@ -139,7 +176,7 @@ class Op:
         relay.failed.connect(lambda exc: finish(self._fail, exc))
         relay.progressed.connect(lambda done, total: self._progressed(dialog, done, total))
         pool = self._lanes.db if self._lane == "db" else self._lanes.net
-        pool.start(_Task(self._fn, self._lanes, relay, self._cancel))
+        pool.start(_task(self._fn, self._lanes, relay, self._cancel))
         return self
 
     def _fail(self, exc: BaseException) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from fieldapp.settings import Settings
@@ -39,8 +39,8 @@ class Session(QObject):
         self.user: User | None = None
         self.settings = Settings()
         self.office = ""
-        self.demo_note = ""
-        self.probe_every_s = PROBE_EVERY_S  # how often the link is checked (tests make it short)  # the demo's users and passphrases, shown on the login screen
+        self.demo_note = ""  # the demo's users and passphrases, shown on the login screen
+        self.probe_every_s = PROBE_EVERY_S  # how often the link is checked (tests make it short)
         self.sync_state = SyncState(enrolled=False)
         self.sync_state.observe(self.sync_state_changed.emit)
         self._service: SyncService | None = None
@@ -110,7 +110,7 @@ class Session(QObject):
         self.user = None
         store = self.lanes.store
         if store is not None:
-            self.lanes.db.start(QRunnable.create(store.lock))
+            self.lanes.db.start(store.lock)
         self.locked.emit()
 
     def shutdown(self) -> None:
@@ -119,7 +119,7 @@ class Session(QObject):
         self.stop_sync()
         store = self.lanes.store
         if store is not None:
-            self.lanes.db.start(QRunnable.create(store.close))
+            self.lanes.db.start(store.close)
         self.lanes.wait()
         self.lanes.store = None
 
