@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from fieldapp.store import Store
 from sync import protocol
 from sync.client import SyncClient, encode_push
 from sync.errors import BatchTooLarge, Cancelled, NotEnrolled, ServerRefused, SyncError, Transient, Unreachable
+from sync.notes import note_for
 
 log = logging.getLogger(__name__)
 
@@ -245,40 +245,3 @@ def envelope(queued: QueuedVersion) -> protocol.RecordEnvelope:
 
 def verdict(entry: OutboxEntry, result: protocol.PushResult) -> Verdict:
     return Verdict(entry, result.outcome, note_for(result))
-
-
-_DUPLICATE_NOTE = re.compile(r"NIK already registered by office (?P<office>[\d.]+) at (?P<at>\S+)")
-_PROBLEM_NOTE = re.compile(r"(?P<field>[a-z_.]+): (?P<code>[a-z_]+)")
-
-
-def note_for(result: protocol.PushResult) -> str:
-    """What the record shows about the server's answer; never personal data."""
-    if result.duplicate_of is not None:
-        return f"NIK already registered by office {result.duplicate_of.office} at {result.duplicate_of.registered_at}"
-    if result.problems:
-        return "; ".join(f"{p.field}: {p.code}" for p in result.problems)
-    return result.reason or ""
-
-
-def describe_note(note: str, lang: str) -> str:
-    """A stored server note (written by `note_for`) in words, in `lang` ("en" or "id").
-
-    Notes are kept as `note_for` writes them, so a record's note reads the same in the CLI's
-    English; the app shows them in its language. A central operator's free-text reason is
-    shown as it was written.
-    """
-    from fieldapp.errors import Problem
-    from fieldapp.regions import regions
-
-    duplicate = _DUPLICATE_NOTE.fullmatch(note)
-    if duplicate:
-        region = regions().get(duplicate["office"])
-        office = f"{region.name} ({duplicate['office']})" if region else duplicate["office"]
-        day = duplicate["at"][:10]
-        if lang == "id":
-            return f"NIK ini sudah didaftarkan oleh kantor {office} pada {day}"
-        return f"This NIK was already registered by office {office} on {day}"
-    parts = [_PROBLEM_NOTE.fullmatch(part.strip()) for part in note.split(";")] if note else []
-    if parts and all(parts):
-        return "; ".join(Problem(m["field"], m["code"]).message(lang) for m in parts if m)
-    return note

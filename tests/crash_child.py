@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from fieldapp.regions import regions
 from fieldapp.sample import applicant
 from fieldapp.store import Store
 
@@ -19,6 +20,8 @@ def main() -> None:
     data_dir, first = Path(sys.argv[1]), int(sys.argv[2])
     store = Store.open(data_dir)
     store.login(os.environ["FIELDAPP_USER"], os.environ["FIELDAPP_PASSPHRASE"])
+    regions()  # load the region list and the rules now: the kills are meant to land in saves
+    import fieldapp.validation  # noqa: F401
     index = first
     while True:
         count = 5 if index % 3 == 0 else 1  # mix single saves and batches

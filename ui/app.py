@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -52,10 +53,24 @@ def quit_on_signals(app: QApplication) -> QTimer:
     return wake
 
 
+def collect_garbage_here() -> QTimer:
+    """Free reference cycles on the GUI thread, once a minute, instead of wherever Python likes.
+
+    The cycle collector runs on whichever thread happens to allocate; a cycle that holds a Qt
+    object freed on a worker thread is undefined behaviour in Qt. Anki does the same.
+    """
+    gc.disable()
+    timer = QTimer()
+    timer.timeout.connect(gc.collect)
+    timer.start(60_000)
+    return timer
+
+
 def run(data_dir: Path | None = None, demo: bool = False) -> int:
     app = application()
     install_crash_hook()
     _wake = quit_on_signals(app)
+    _collector = collect_garbage_here()
     if demo:
         from sync.demo_environment import DemoEnvironment
 

@@ -84,7 +84,6 @@ def date_edit() -> QLineEdit:
     """DD-MM-YYYY, the way dates are written here; also DDMMYYYY or DD/MM/YYYY."""
     edit = QLineEdit()
     edit.setMaxLength(10)
-    edit.setPlaceholderText("HH-BB-TTTT")
     edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9\-/. ]{0,10}"), edit))
     return edit
 

@@ -175,6 +175,7 @@ class RegistrationForm(QWidget):
         self.mother_name = text_edit(100)
         self.birth_place = text_edit(100)
         self.birth_date = date_edit()
+        self.birth_date.setPlaceholderText(self.tr("HH-BB-TTTT"))
         self.sex = QComboBox()
         self.sex.addItem(self.tr("— pilih —"), None)
         for code in SEXES:
@@ -196,7 +197,7 @@ class RegistrationForm(QWidget):
         self.phone = text_edit(20)
         self.phone.setPlaceholderText("08xx-xxxx-xxxx")
         self.email = text_edit(254)
-        self.email.setPlaceholderText("nama@contoh.com")
+        self.email.setPlaceholderText(self.tr("nama@contoh.com"))
         return self._grid(
             self.tr("Kontak"),
             [

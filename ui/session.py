@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QWidget
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.users import User
-from sync.service import PROBE_EVERY_S, SyncService
 from ui.ops import Context, Lanes, Op
 from ui.sync_state import SyncState
 
 AREAS = ("records", "users", "settings", "sync")
+PROBE_EVERY_S = 15.0  # how often the link is checked while logged in
 
 
 class Session(QObject):
@@ -43,7 +43,7 @@ class Session(QObject):
         self.probe_every_s = PROBE_EVERY_S  # how often the link is checked (tests make it short)
         self.sync_state = SyncState(enrolled=False)
         self.sync_state.observe(self.sync_state_changed.emit)
-        self._service: SyncService | None = None
+        self._service: Any = None  # a sync.service.SyncService while logged in
         self.sync_event.connect(self._apply_sync_event)
 
     # -- running work ----------------------------------------------------------------------
@@ -129,6 +129,8 @@ class Session(QObject):
         """Start watching the link and syncing (called on the GUI thread after login)."""
         if self._service is not None or self.lanes.store is None:
             return
+        from sync.service import SyncService  # late: HTTP and pydantic cost ~0.4 s, not needed to log in
+
         self._service = SyncService(
             self.lanes.store,
             on_event=lambda e: self.sync_event.emit(e.kind, e.detail, e.error),

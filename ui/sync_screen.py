@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from fieldapp.records import short_number
 from fieldapp.store import RecordSummary, SyncRun
 from fieldapp.timestamps import parse
-from sync.engine import describe_note
+from sync.notes import describe_note
 from ui import i18n, labels
 from ui.errors import message_for
 from ui.session import Session

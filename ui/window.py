@@ -116,12 +116,14 @@ class IdleLock(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(on_idle)
-        QApplication.instance().installEventFilter(self)
 
     def arm(self) -> None:
+        """Watch the keyboard and mouse while someone is logged in (a filter on every event costs)."""
+        QApplication.instance().installEventFilter(self)
         self.timer.start(self.session.settings.auto_lock_minutes * MINUTE_MS)
 
     def disarm(self) -> None:
+        QApplication.instance().removeEventFilter(self)
         self.timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
