@@ -708,6 +708,10 @@
         <translation>KTP address</translation>
     </message>
     <message>
+        <source>HH-BB-TTTT</source>
+        <translation>DD-MM-YYYY</translation>
+    </message>
+    <message>
         <source>— pilih —</source>
         <translation>— choose —</translation>
     </message>
@@ -742,6 +746,10 @@
     <message>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
+    </message>
+    <message>
+        <source>nama@contoh.com</source>
+        <translation>name@example.com</translation>
     </message>
     <message>
         <source>Kontak</source>
@@ -1545,30 +1553,18 @@ This export is recorded in the audit log. Continue?</translation>
     </message>
 </context>
 <context>
-    <name>records_model</name>
+    <name>record_dialog</name>
     <message>
-        <source>Menunggu kirim</source>
-        <translation>Waiting to send</translation>
+        <source>Server pusat menyatakan NIK ini sudah terdaftar di kantor lain. Data ini tidak diproses.</source>
+        <translation>The central server says this NIK is already registered at another office. This record is not processed.</translation>
     </message>
     <message>
-        <source>Terkirim</source>
-        <translation>Sent</translation>
+        <source>Server pusat menolak data ini. Perbaiki isian yang disebut di bawah lalu simpan ulang.</source>
+        <translation>The central server rejected this record. Fix the answers named below, then save again.</translation>
     </message>
     <message>
-        <source>Terverifikasi</source>
-        <translation>Verified</translation>
-    </message>
-    <message>
-        <source>Duplikat</source>
-        <translation>Duplicate</translation>
-    </message>
-    <message>
-        <source>Konflik</source>
-        <translation>Conflict</translation>
-    </message>
-    <message>
-        <source>Ditolak</source>
-        <translation>Rejected</translation>
+        <source>Data ini juga diubah di tempat lain. Periksa isinya, lalu simpan ulang bila perlu.</source>
+        <translation>This record was also changed elsewhere. Check it, then save again if needed.</translation>
     </message>
 </context>
 <context>
