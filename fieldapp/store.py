@@ -482,30 +482,21 @@ class Store:
     def _summary(keys: crypto.SubKeys, meta: RecordMeta, schema_no: int, blob: bytes) -> RecordSummary:
         try:
             reg = records.open_registration(keys, meta.id, meta.version, schema_no, blob)
-        except StoreDamaged:
+            nik, name, damaged = masked(reg.nik), reg.full_name, False
+        except StoreDamaged:  # listed and flagged: one bad row never breaks a list
             log.warning("record %s version %d fails its integrity check", meta.id, meta.version)
-            return RecordSummary(
-                meta.id,
-                "",
-                "",
-                meta.state,
-                meta.version,
-                meta.operator,
-                meta.created_at,
-                meta.updated_at,
-                meta.server_note,
-                damaged=True,
-            )
+            nik, name, damaged = "", "", True
         return RecordSummary(
             meta.id,
-            masked(reg.nik),
-            reg.full_name,
+            nik,
+            name,
             meta.state,
             meta.version,
             meta.operator,
             meta.created_at,
             meta.updated_at,
             meta.server_note,
+            damaged=damaged,
         )
 
     def versions(self, record_id: str) -> list[records.VersionInfo]:

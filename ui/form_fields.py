@@ -14,9 +14,9 @@ from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ui.widgets import ERROR_STYLE, HINT_STYLE
+
 _DATE_TYPED = re.compile(r"(\d{1,2})[-/. ]?(\d{1,2})[-/. ]?(\d{4})")
-ERROR_STYLE = "color: #b91c1c;"
-HINT_STYLE = "color: #4b5563;"
 
 
 class Field(QWidget):

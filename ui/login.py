@@ -27,14 +27,9 @@ from fieldapp.errors import FieldappError, LockedOut
 from ui import i18n
 from ui.errors import message_for, show_error
 from ui.session import Session
+from ui.widgets import buddy, password_edit
 
 CARD_WIDTH = 460
-
-
-def password_edit() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class LoginScreen(QWidget):
@@ -110,7 +105,7 @@ class LoginScreen(QWidget):
             (self.tr("&Kata sandi"), self.passphrase),
             (self.tr("&Bahasa"), self.language),
         ):
-            form.addRow(_buddy(label, widget), widget)
+            form.addRow(buddy(label, widget), widget)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -217,7 +212,7 @@ class LoginScreen(QWidget):
             (self.tr("Kata sandi &baru (min. 10 karakter)"), self.new_passphrase),
             (self.tr("&Ulangi kata sandi baru"), self.new_passphrase_again),
         ):
-            form.addRow(_buddy(label, widget), widget)
+            form.addRow(buddy(label, widget), widget)
         recover = QPushButton(self.tr("&Pulihkan"))
         recover.clicked.connect(self.recover)
         back = QPushButton(self.tr("Kembali"))
@@ -274,10 +269,3 @@ class LoginScreen(QWidget):
             return
         self.recover_message.setStyleSheet("color: #b91c1c;")
         self.recover_message.setText(message_for(exc))
-
-
-def _buddy(text: str, widget: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    widget.setAccessibleName(text.replace("&", ""))
-    return label

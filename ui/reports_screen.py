@@ -35,11 +35,10 @@ from fieldapp.reports import Report
 from ui.chart import BarChart
 from ui.errors import message_for, show_error
 from ui.session import Session
+from ui.widgets import say
 
 CHART_DAYS = 30
 STATE_ORDER = ("pending", "synced", "verified", "duplicate", "conflict", "rejected")  # the way a record goes
-ERROR_STYLE = "color: #b91c1c;"
-OK_STYLE = "color: #15803d;"
 
 
 class Screen(QWidget):
@@ -194,10 +193,7 @@ class Screen(QWidget):
         return dt.date.fromisoformat(day).strftime("%d/%m")
 
     def _say(self, text: str, ok: bool = False) -> None:
-        self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-        self.status.setText(text)
-        self.status.setAccessibleDescription(text)
-        self.status.setVisible(bool(text))
+        say(self.status, text, ok)
 
     # -- export ----------------------------------------------------------------------------------
 

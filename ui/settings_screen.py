@@ -37,30 +37,7 @@ from sync.service import request_enrolment
 from ui import i18n
 from ui.errors import message_for, show_error
 from ui.session import Session
-
-ERROR_STYLE = "color: #b91c1c;"
-OK_STYLE = "color: #15803d;"
-
-
-def _say(label: QLabel, text: str, ok: bool) -> None:
-    label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-    label.setText(text)
-    label.setAccessibleDescription(text)
-    label.setVisible(bool(text))
-
-
-def _message_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setVisible(False)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _row(form: QFormLayout, text: str, widget: QWidget) -> None:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    form.addRow(label, widget)
+from ui.widgets import add_row, message_label, say
 
 
 class LanguageBox(QGroupBox):
@@ -84,7 +61,7 @@ class LanguageBox(QGroupBox):
         holder.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout(self)
-        _row(form, self.tr("&Bahasa"), holder)
+        add_row(form, self.tr("&Bahasa"), holder)
         form.labelForField(holder).setBuddy(self.choice)  # type: ignore[union-attr]
         note = QLabel(self.tr("Berlaku langsung untuk laptop ini dan tetap dipakai saat aplikasi dibuka lagi."))
         note.setWordWrap(True)
@@ -113,10 +90,10 @@ class PolicyBox(QGroupBox):
         self.save_button.clicked.connect(self.save)
         self.note = QLabel(self.tr("Hanya supervisor yang dapat mengubah kebijakan ini."))
         self.note.setWordWrap(True)
-        self.message = _message_label()
+        self.message = message_label()
         form = QFormLayout(self)
-        _row(form, self.tr("Kunci &otomatis setelah"), self.lock_minutes)
-        _row(form, self.tr("Si&nkronisasi otomatis"), self.auto_sync)
+        add_row(form, self.tr("Kunci &otomatis setelah"), self.lock_minutes)
+        add_row(form, self.tr("Si&nkronisasi otomatis"), self.auto_sync)
         form.addRow(self.note)
         form.addRow(self.message)
         form.addRow(self.save_button)
@@ -143,12 +120,12 @@ class PolicyBox(QGroupBox):
         idle = getattr(window, "idle", None)
         if idle is not None:
             idle.arm()  # the new auto-lock minutes count from now
-        _say(self.message, self.tr("Kebijakan disimpan."), ok=True)
+        say(self.message, self.tr("Kebijakan disimpan."), ok=True)
         self.session.notify("settings")
 
     def _refused(self, exc: BaseException) -> None:
         if isinstance(exc, FieldappError):
-            _say(self.message, message_for(exc), ok=False)
+            say(self.message, message_for(exc), ok=False)
         else:
             show_error(self, exc)
 
@@ -179,7 +156,7 @@ class ServerBox(QGroupBox):
         self.enrol_button.clicked.connect(self.enrol)
         self.note = QLabel(self.tr("Hanya supervisor yang dapat mendaftarkan laptop ini ke server."))
         self.note.setWordWrap(True)
-        self.message = _message_label()
+        self.message = message_label()
         self._lay_out()
         supervisor = session.is_supervisor
         for widget in (self.url, self.code, self.ca_file, self.browse, self.enrol_button):
@@ -191,15 +168,15 @@ class ServerBox(QGroupBox):
         form.addRow(QLabel(self.tr("Server")), self.server_value)
         form.addRow(QLabel(self.tr("ID perangkat")), self.device_value)
         form.addRow(QLabel(self.tr("Kantor")), self.office_value)
-        _row(form, self.tr("&Alamat server"), self.url)
-        _row(form, self.tr("&Kode sekali pakai"), self.code)
+        add_row(form, self.tr("&Alamat server"), self.url)
+        add_row(form, self.tr("&Kode sekali pakai"), self.code)
         ca_row = QHBoxLayout()
         ca_row.setContentsMargins(0, 0, 0, 0)
         ca_row.addWidget(self.ca_file, 1)
         ca_row.addWidget(self.browse)
         holder = QWidget()
         holder.setLayout(ca_row)
-        _row(form, self.tr("Sertifikat &CA (opsional)"), holder)
+        add_row(form, self.tr("Sertifikat &CA (opsional)"), holder)
         form.labelForField(holder).setBuddy(self.ca_file)  # type: ignore[union-attr]
         form.addRow(self.note)
         form.addRow(self.message)
@@ -238,13 +215,13 @@ class ServerBox(QGroupBox):
     def enrol(self) -> None:
         url, code, ca_file = self.url.text().strip(), self.code.text().strip(), self.ca_file.text().strip()
         if not url or not code:
-            _say(self.message, self.tr("Isi alamat server dan kode sekali pakai."), ok=False)
+            say(self.message, self.tr("Isi alamat server dan kode sekali pakai."), ok=False)
             return
         if self.enrolled and not self.confirm_reenrol():
             return
         self.code.clear()
         self.enrol_button.setEnabled(False)
-        _say(self.message, self.tr("Menghubungi server…"), ok=True)
+        say(self.message, self.tr("Menghubungi server…"), ok=True)
         name = socket.gethostname()
         self.session.op(self, lambda _ctx: request_enrolment(url, code, name, ca_file), lane="net").success(
             self._keep
@@ -257,16 +234,16 @@ class ServerBox(QGroupBox):
 
     def _enrolled(self) -> None:
         self.enrol_button.setEnabled(True)
-        _say(self.message, self.tr("Laptop terdaftar di server."), ok=True)
+        say(self.message, self.tr("Laptop terdaftar di server."), ok=True)
         self.session.enrolled()
         self.session.notify("sync", "settings")
 
     def _refused(self, exc: BaseException) -> None:
         self.enrol_button.setEnabled(True)
         if isinstance(exc, FieldappError):
-            _say(self.message, message_for(exc), ok=False)
+            say(self.message, message_for(exc), ok=False)
         else:
-            _say(self.message, "", ok=False)
+            say(self.message, "", ok=False)
             show_error(self, exc)
 
 

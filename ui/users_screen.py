@@ -35,17 +35,7 @@ from fieldapp.timestamps import parse
 from fieldapp.users import MIN_PASSPHRASE_LENGTH, User
 from ui.errors import message_for, show_error
 from ui.session import Session
-
-ERROR_STYLE = "color: #b91c1c;"
-OK_STYLE = "color: #15803d;"
-
-
-def _say(label: QLabel, text: str, ok: bool) -> None:
-    """A message next to a form: green for done, red for refused; read out by screen readers."""
-    label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-    label.setText(text)
-    label.setAccessibleDescription(text)
-    label.setVisible(bool(text))
+from ui.widgets import message_label, password_edit, say
 
 
 def _refusal(label: QLabel, parent: QWidget) -> Callable[[BaseException], None]:
@@ -53,26 +43,11 @@ def _refusal(label: QLabel, parent: QWidget) -> Callable[[BaseException], None]:
 
     def handle(exc: BaseException) -> None:
         if isinstance(exc, FieldappError):
-            _say(label, message_for(exc), ok=False)
+            say(label, message_for(exc), ok=False)
         else:
             show_error(parent, exc)
 
     return handle
-
-
-def _passphrase_edit(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setAccessibleName(name)
-    return edit
-
-
-def _message_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setVisible(False)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 class AddUserForm(QGroupBox):
@@ -89,8 +64,8 @@ class AddUserForm(QGroupBox):
         self.role.setAccessibleName(self.tr("Peran pengguna baru"))
         self.role.addItem(self.tr("Operator"), "operator")
         self.role.addItem(self.tr("Supervisor"), "supervisor")
-        self.passphrase = _passphrase_edit(self.tr("Kata sandi pengguna baru"))
-        self.again = _passphrase_edit(self.tr("Ulangi kata sandi pengguna baru"))
+        self.passphrase = password_edit(self.tr("Kata sandi pengguna baru"))
+        self.again = password_edit(self.tr("Ulangi kata sandi pengguna baru"))
         self.rules = QLabel(
             self.tr(
                 "Nama: 2-32 karakter, huruf kecil, angka, '.', '_' atau '-', diawali huruf. "
@@ -98,7 +73,7 @@ class AddUserForm(QGroupBox):
             ).format(MIN_PASSPHRASE_LENGTH)
         )
         self.rules.setWordWrap(True)
-        self.message = _message_label()
+        self.message = message_label()
         self.submit = QPushButton(self.tr("&Tambah"))
         self.submit.setAccessibleName(self.tr("Tambah pengguna"))
         self.submit.clicked.connect(self.add)
@@ -123,7 +98,7 @@ class AddUserForm(QGroupBox):
         self.passphrase.clear()
         self.again.clear()
         if passphrase != again:
-            _say(self.message, self.tr("Kedua kata sandi tidak sama. Ketik ulang."), ok=False)
+            say(self.message, self.tr("Kedua kata sandi tidak sama. Ketik ulang."), ok=False)
             self.passphrase.setFocus()
             return
         self.submit.setEnabled(False)
@@ -134,7 +109,7 @@ class AddUserForm(QGroupBox):
     def _added(self, name: str) -> None:
         self.submit.setEnabled(True)
         self.name.clear()
-        _say(self.message, self.tr("Pengguna {0} ditambahkan.").format(name), ok=True)
+        say(self.message, self.tr("Pengguna {0} ditambahkan.").format(name), ok=True)
         self.session.notify("users")
 
     def _refused(self, exc: BaseException) -> None:
@@ -152,15 +127,15 @@ class ResetForm(QGroupBox):
         self.user_name = ""
         self.setTitle(self.tr("Atur ulang kata sandi"))
         self.target = QLabel(self.tr("Pilih pengguna di tabel."))
-        self.passphrase = _passphrase_edit(self.tr("Kata sandi baru"))
-        self.again = _passphrase_edit(self.tr("Ulangi kata sandi baru"))
+        self.passphrase = password_edit(self.tr("Kata sandi baru"))
+        self.again = password_edit(self.tr("Ulangi kata sandi baru"))
         note = QLabel(
             self.tr("Minimal {0} karakter. Mengatur ulang juga membuka kunci pengguna yang terkunci.").format(
                 MIN_PASSPHRASE_LENGTH
             )
         )
         note.setWordWrap(True)
-        self.message = _message_label()
+        self.message = message_label()
         self.submit = QPushButton(self.tr("Atu&r ulang"))
         self.submit.setAccessibleName(self.tr("Atur ulang kata sandi"))
         self.submit.clicked.connect(self.reset)
@@ -189,7 +164,7 @@ class ResetForm(QGroupBox):
         if not name:
             return
         if passphrase != again:
-            _say(self.message, self.tr("Kedua kata sandi tidak sama. Ketik ulang."), ok=False)
+            say(self.message, self.tr("Kedua kata sandi tidak sama. Ketik ulang."), ok=False)
             self.passphrase.setFocus()
             return
         self.session.op(self, lambda ctx: ctx.store.reset_passphrase(name, passphrase)).success(
@@ -197,7 +172,7 @@ class ResetForm(QGroupBox):
         ).failure(_refusal(self.message, self)).run()
 
     def _done(self, name: str) -> None:
-        _say(self.message, self.tr("Kata sandi {0} sudah diganti.").format(name), ok=True)
+        say(self.message, self.tr("Kata sandi {0} sudah diganti.").format(name), ok=True)
         self.session.notify("users")
 
 
@@ -212,7 +187,7 @@ class Screen(QWidget):
         self.disable_button = QPushButton(self.tr("Non&aktifkan pengguna"))
         self.disable_button.setEnabled(False)
         self.disable_button.clicked.connect(self.disable_selected)
-        self.message = _message_label()
+        self.message = message_label()
         self.add_form = AddUserForm(session, self)
         self.reset_form = ResetForm(session, self)
         self._lay_out()
@@ -340,5 +315,5 @@ class Screen(QWidget):
         ).failure(_refusal(self.message, self)).run()
 
     def _disabled(self, name: str) -> None:
-        _say(self.message, self.tr("{0} dinonaktifkan.").format(name), ok=True)
+        say(self.message, self.tr("{0} dinonaktifkan.").format(name), ok=True)
         self.session.notify("users")

@@ -28,9 +28,9 @@ from fieldapp.regions import regions
 from sync.service import request_enrolment
 from ui import i18n
 from ui.errors import message_for, show_error
-from ui.login import password_edit
 from ui.region_picker import RegionPicker
 from ui.session import Session
+from ui.widgets import password_edit
 from ui.wizard_flow import STEPS, WizardFlow
 
 CARD_WIDTH = 720
