@@ -117,7 +117,7 @@ class RegionIndex:
         return (local + others)[:limit]
 
     def describe(self, code: str) -> str:
-        """"Desa, Kecamatan, Kabupaten, Province" for a desa code: how a picker shows it."""
+        """ "Desa, Kecamatan, Kabupaten, Province" for a desa code: how a picker shows it."""
         return ", ".join(region.name for region in reversed(self.lineage(code)))
 
     def search(self, prefix: str, level: str | None = None, limit: int = 20) -> list[Region]:

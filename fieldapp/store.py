@@ -504,9 +504,7 @@ class Store:
         self._require()
         return records.versions(self._conn, self._meta(record_id).id)
 
-    def identity_problems(
-        self, nik: str | None, kk_number: str | None, editing: str | None = None
-    ) -> list[Problem]:
+    def identity_problems(self, nik: str | None, kk_number: str | None, editing: str | None = None) -> list[Problem]:
         """The store's rules for a NIK and KK typed into a form, before anything is saved.
 
         The same rules `register()` and `edit()` apply, asked early so the operator hears of a

@@ -22,6 +22,7 @@ def main() -> None:
     store.login(os.environ["FIELDAPP_USER"], os.environ["FIELDAPP_PASSPHRASE"])
     regions()  # load the region list and the rules now: the kills are meant to land in saves
     import fieldapp.validation  # noqa: F401
+
     index = first
     while True:
         count = 5 if index % 3 == 0 else 1  # mix single saves and batches

@@ -29,7 +29,9 @@ def login(qtbot, window, user: str, passphrase: str) -> None:  # type: ignore[no
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
 
 
-def test_first_run_creates_the_store_shows_the_recovery_code_once_and_opens_the_workspace(qtbot, data_dir: Path) -> None:
+def test_first_run_creates_the_store_shows_the_recovery_code_once_and_opens_the_workspace(
+    qtbot, data_dir: Path
+) -> None:
     session, window = open_app(qtbot, data_dir)
     wizard = window.pages.currentWidget()
     assert wizard.flow.step == "language"
@@ -127,7 +129,7 @@ def test_a_duplicate_nik_and_a_full_kk_are_said_before_saving(qtbot, data_dir: P
 
 def test_esc_clears_the_form_after_asking(qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_store(data_dir)
-    session, window = open_app(qtbot, data_dir)
+    _session, window = open_app(qtbot, data_dir)
     login(qtbot, window, OPERATOR, OPERATOR_PASS)
     form = window.workspace.screens["register"].form
     type_into(qtbot, form.full_name, "Budi Santoso")
@@ -141,7 +143,7 @@ def test_esc_clears_the_form_after_asking(qtbot, data_dir: Path, monkeypatch: py
 
 def test_every_form_field_has_a_label_buddy_and_an_accessible_name(qtbot, data_dir: Path) -> None:
     make_store(data_dir)
-    session, window = open_app(qtbot, data_dir)
+    _session, window = open_app(qtbot, data_dir)
     login(qtbot, window, OPERATOR, OPERATOR_PASS)
     form = window.workspace.screens["register"].form
     for key, field in form.fields.items():

@@ -49,6 +49,8 @@ def fill_form(qtbot: Any, form: Any, person: dict[str, Any]) -> None:
     form.consent.setChecked(True)
 
 
-def press(qtbot: Any, widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    qtbot: Any, widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     qtbot.keyClick(widget, key, modifier)
     QApplication.processEvents()
