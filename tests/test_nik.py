@@ -58,3 +58,17 @@ def test_impossible_dates_are_found() -> None:
 
 def test_masking_keeps_only_the_last_four() -> None:
     assert masked("3216014101950001") == "************0001"
+
+
+def test_birth_from_nik_picks_the_century_that_is_not_in_the_future() -> None:
+    import datetime as dt
+
+    from fieldapp.nik import birth_from_nik
+
+    today = dt.date(2026, 11, 30)
+    assert birth_from_nik("3216014505900001", today) == (dt.date(1990, 5, 5), "female")
+    assert birth_from_nik("3216010101050001", today) == (dt.date(2005, 1, 1), "male")
+    assert birth_from_nik("3216010112260001", today) == (dt.date(1926, 12, 1), "male")  # 2026-12-01 is ahead
+    assert birth_from_nik("3216012902000001", today) == (dt.date(2000, 2, 29), "male")
+    assert birth_from_nik("3216012902010001", today) is None  # no 29 February in 2001 or 1901
+    assert birth_from_nik("32160129020", today) is None and birth_from_nik("3216019913900001", today) is None

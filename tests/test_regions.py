@@ -46,3 +46,24 @@ def test_name_prefix_search_ignores_case_and_filters_level() -> None:
 
 def test_fold_removes_accents() -> None:
     assert fold("  Écija ") == "ecija"
+
+
+def test_children_list_one_level_below_by_name() -> None:
+    from fieldapp.regions import regions
+
+    provinces = regions().children(None)
+    assert len(provinces) == 38 and all("." not in r.code for r in provinces)
+    desas = regions().children("32.16.01")
+    assert desas and all(r.code.startswith("32.16.01.") and r.level == "desa" for r in desas)
+    assert [r.name for r in desas] == sorted((r.name for r in desas), key=str.casefold)
+
+
+def test_desa_search_puts_the_office_kecamatan_first_and_matches_inside_names_there() -> None:
+    from fieldapp.regions import regions
+
+    near = regions().search_desa("makmur", near="32.16.01.2001")
+    assert near and all(r.code.startswith("32.16.01.") for r in near[:2])
+    far = regions().search_desa("sagara", near="11.01.01.2001")  # from Aceh: found by prefix, anywhere
+    assert any(r.code == "32.16.01.2001" for r in far)
+    assert regions().search_desa("   ") == []
+    assert regions().describe("32.16.01.2001") == "Sagara Makmur, Tarumajaya, Kabupaten Bekasi, Jawa Barat"

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from ui_driver import fill_form, open_app, press, type_into
 
+from fieldapp.regions import regions
 from fieldapp.sample import applicant
 from fieldapp.store import Store
 
@@ -149,3 +150,32 @@ def test_every_form_field_has_a_label_buddy_and_an_accessible_name(qtbot, data_d
     for key, field in form.fields.items():
         assert field.label.buddy() is field.widget, key
         assert field.widget.accessibleName(), key
+
+
+def test_tab_walks_the_form_in_reading_order(qtbot, data_dir: Path) -> None:
+    make_store(data_dir)
+    _session, window = open_app(qtbot, data_dir)
+    login(qtbot, window, OPERATOR, OPERATOR_PASS)
+    form = window.workspace.screens["register"].form
+    form.nik.setFocus()
+    expected = [form.kk, form.full_name, form.mother_name, form.birth_place, form.birth_date, form.sex, form.phone]
+    expected += [form.email, form.ktp.street, form.ktp.rt, form.ktp.rw, form.ktp.region.search]
+    for widget in expected:
+        press(qtbot, window.focusWidget(), Qt.Key.Key_Tab)
+        assert window.focusWidget() is widget, (window.focusWidget(), widget)
+
+
+def test_typing_part_of_a_desa_name_finds_it_nearby_first(qtbot, data_dir: Path) -> None:
+    make_store(data_dir)
+    _session, window = open_app(qtbot, data_dir)
+    login(qtbot, window, OPERATOR, OPERATOR_PASS)
+    picker = window.workspace.screens["register"].form.ktp.region
+    assert picker.combos[2].currentData() == "32.16.01" and picker.code() == ""  # the office's kecamatan
+    type_into(qtbot, picker.search, "makmur")  # part of a name: only the office's kecamatan matches inside names
+    found = picker.search.completer().model().stringList()
+    assert found[0].startswith(("Pantai Makmur", "Sagara Makmur")), found
+    picker.search.completer().activated.emit(found[0])
+    chosen = picker.code()
+    assert chosen.startswith("32.16.01.") and found[0].startswith(regions().get(chosen).name)
+    qtbot.waitUntil(lambda: picker.search.text() == "")
+    assert picker.combos[3].currentData() == chosen

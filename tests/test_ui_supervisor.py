@@ -83,6 +83,14 @@ def test_sync_shows_progress_brings_back_a_duplicate_and_survives_the_server_goi
     qtbot.waitUntil(lambda: screen.history_table.rowCount() >= 1)
     assert screen.history_table.item(0, 2).text() == "41" and screen.history_table.item(0, 7).text() == "Berhasil"
 
+    screen.problem_table.selectRow(0)  # "send again": a new version goes to the queue, and the server judges it again
+    qtbot.mouseClick(screen.resend_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.status.pending.text().startswith("1 data"), timeout=10_000)
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.result.text().startswith("Selesai: 1 data dikirim"), timeout=30_000)
+    assert "1 duplikat" in screen.result.text()
+    qtbot.waitUntil(lambda: screen.problem_table.rowCount() == 1)  # still a duplicate: the fix is a corrected NIK
+
     server.stop()
     qtbot.waitUntil(lambda: session.sync_state.state == "offline", timeout=10_000)
     assert "Offline" in window.status.link.text()

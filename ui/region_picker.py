@@ -7,7 +7,7 @@ core's (`fieldapp.regions`), in memory, so lookups here take a millisecond or tw
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLabel, QLineEdit, QWidget
 
 from fieldapp.regions import Region, regions
@@ -103,6 +103,6 @@ class RegionPicker(QWidget):
         for region in self._matches:
             if regions().describe(region.code) == text:
                 self.set_code(region.code)
-                self.search.clear()
+                QTimer.singleShot(0, self.search.clear)  # after the completer has put its text in
                 self.combos[3].setFocus()
                 return
