@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from fieldapp.errors import StoreDamaged
+from fieldapp.errors import DiskProblem, StoreDamaged
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536  # 64 MiB of page cache: the blind-index pages of 100,000 records stay in memory
@@ -53,13 +53,51 @@ def _restrict(path: Path) -> None:
             os.chmod(candidate, 0o600)
 
 
+# SQLite's primary result codes for a write the disk refused.
+_DISK_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN}
+
+
+def disk_problem(exc: sqlite3.Error) -> DiskProblem | None:
+    """A disk that is full, read-only or failing, as an error a user can act on; None otherwise."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None or code & 0xFF not in _DISK_CODES:
+        return None
+    if code & 0xFF == sqlite3.SQLITE_READONLY:
+        return DiskProblem(
+            "the data folder is read-only; nothing was saved. Ask IT to make it writable",
+            "folder data tidak bisa ditulisi; data ini belum tersimpan. Minta petugas TI memperbaikinya",
+        )
+    return DiskProblem(
+        "the disk is full or failing; nothing was saved. Free some space (or ask IT), then save again",
+        "disk penuh atau bermasalah; data ini belum tersimpan. Kosongkan ruang disk (atau hubungi TI), "
+        "lalu simpan lagi",
+    )
+
+
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: all or nothing."""
-    conn.execute("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: all or nothing.
+
+    A write the disk refuses (full, read-only, failing) becomes DiskProblem: SQLite has rolled
+    back or will, so nothing of the transaction is kept.
+    """
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            _rollback(conn)
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        problem = disk_problem(exc)
+        if problem is None:
+            raise
+        _rollback(conn)
+        raise problem from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already after an I/O error
+            conn.execute("ROLLBACK")

@@ -7,6 +7,7 @@ fields and rules, never the values typed in.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -49,6 +50,29 @@ class StoreDamaged(FieldappError):
     """The store's file or its contents fail integrity checks."""
 
     exit_code = 4
+
+
+class DiskProblem(FieldappError):
+    """The disk refused a write: full, read-only, or failing. What was being saved was not saved."""
+
+
+_OS_REASONS = {
+    errno.ENOSPC: ("the disk is full", "disk penuh"),
+    errno.EFBIG: ("the disk is full (file too large)", "disk penuh (berkas terlalu besar)"),
+    errno.EDQUOT: ("the disk quota is used up", "kuota disk habis"),
+    errno.EROFS: ("the disk is read-only", "disk hanya bisa dibaca"),
+    errno.EACCES: ("permission denied", "tidak ada izin menulis"),
+    errno.EPERM: ("permission denied", "tidak ada izin menulis"),
+    errno.ENOENT: ("the folder does not exist", "folder tidak ada"),
+    errno.ENOTDIR: ("the folder does not exist", "folder tidak ada"),
+    errno.EIO: ("the disk is failing (input/output error)", "disk bermasalah (kesalahan baca/tulis)"),
+}
+
+
+def describe_os_error(exc: OSError) -> tuple[str, str]:
+    """Why a file operation failed, in English and Indonesian (never the file's contents)."""
+    english, indonesian = _OS_REASONS.get(exc.errno or 0, (exc.strerror or type(exc).__name__,) * 2)
+    return english, indonesian
 
 
 class StoreTooNew(FieldappError):

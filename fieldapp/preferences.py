@@ -7,9 +7,12 @@ decides nothing about where data goes or who may do what (policy lives sealed in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
+
+from fieldapp.errors import UsageError, describe_os_error
 
 FILE = "preferences.json"
 DEFAULTS: dict[str, str] = {"language": "id"}
@@ -28,11 +31,20 @@ def load(data_dir: Path) -> dict[str, str]:
 def save(data_dir: Path, **changes: str) -> None:
     """Merge `changes` in and replace the file whole (temp file, fsync, rename)."""
     folder = Path(data_dir)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     merged = {**load(folder), **{key: value for key, value in changes.items() if key in DEFAULTS}}
     partial = folder / (FILE + ".partial")
-    with open(partial, "w", encoding="utf-8") as handle:
-        json.dump(merged, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, folder / FILE)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump(merged, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, folder / FILE)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        english, indonesian = describe_os_error(exc)
+        raise UsageError(
+            f"the language could not be kept for the next start ({english})",
+            f"pilihan bahasa tidak dapat disimpan untuk pembukaan berikutnya ({indonesian})",
+        ) from None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fieldapp import records, timestamps
 from fieldapp.crypto import SubKeys
-from fieldapp.errors import StoreDamaged, UsageError
+from fieldapp.errors import StoreDamaged, UsageError, describe_os_error
 from fieldapp.regions import regions
 from fieldapp.registration import ADDRESS_FIELDS, RECORD_FIELDS
 
@@ -163,8 +163,8 @@ def write_csv(conn: sqlite3.Connection, keys: SubKeys, path: Path, progress: Pro
 
 
 def _cannot_write(target: Path, exc: OSError) -> UsageError:
-    reason = exc.strerror or type(exc).__name__
+    english, indonesian = describe_os_error(exc)
     return UsageError(
-        f"cannot write {target.name}: {reason}; choose another folder or free some disk space",
-        f"tidak dapat menulis {target.name}: {reason}; pilih folder lain atau kosongkan ruang disk",
+        f"cannot write {target.name}: {english}; choose another folder or free some disk space",
+        f"tidak dapat menulis {target.name}: {indonesian}; pilih folder lain atau kosongkan ruang disk",
     )

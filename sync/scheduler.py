@@ -32,6 +32,7 @@ class AutoSync:
         on_event: Callable[[SyncEvent], None] | None = None,
         probe_every_s: float = 15.0,
         auto: bool = True,
+        on_exit: Callable[[], None] = lambda: None,
     ) -> None:
         self._probe = probe
         self._sync_once = sync_once
@@ -40,6 +41,7 @@ class AutoSync:
         self._probe_every = probe_every_s
         self.auto = auto  # False: only sync_now() syncs; the link is still watched
         self._forced = threading.Event()
+        self._on_exit = on_exit  # runs on this thread as it ends: it closes what the thread opened
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="fieldapp-autosync", daemon=True)
@@ -48,10 +50,16 @@ class AutoSync:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Ask the thread to end, and wait up to `timeout` s for it (0: do not wait at all)."""
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout)
+        if timeout and self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
     def sync_soon(self) -> None:
         """Ask for a sync now (after a save); it runs if the link is up and auto-sync is on."""
@@ -63,10 +71,13 @@ class AutoSync:
         self._wake.set()
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._tick()
-            self._wake.wait(self._probe_every)
-            self._wake.clear()
+        try:
+            while not self._stop.is_set():
+                self._tick()
+                self._wake.wait(self._probe_every)
+                self._wake.clear()
+        finally:
+            self._on_exit()
 
     def _tick(self) -> None:
         forced = self._forced.is_set()
@@ -76,6 +87,8 @@ class AutoSync:
         if up != self.link_up:
             self.link_up = up
             self._on_event(SyncEvent("link_up" if up else "link_down"))
+        if self._stop.is_set():
+            return  # stopped while probing: no sync starts after a stop
         if not forced and not (up and self.auto and (came_up or self._has_work())):
             return  # a forced sync runs even when the probe failed: the user hears why it failed
         self._on_event(SyncEvent("started"))

@@ -17,7 +17,7 @@ from fieldapp.errors import AuthError, NotPermitted
 from fieldapp.store import Store
 from sync.client import SyncClient, check_server_url
 from sync.engine import Progress, SyncEngine, SyncReport
-from sync.errors import NotEnrolled
+from sync.errors import Cancelled, NotEnrolled
 from sync.scheduler import AutoSync, SyncEvent
 
 log = logging.getLogger(__name__)
@@ -41,18 +41,26 @@ class SyncService:
         self._client: SyncClient | None = None
         self._client_device = ""
         self.last_report: SyncReport | None = None
-        self._auto = AutoSync(self._probe, self._sync_once, self._has_work, self._event, probe_every_s, auto)
+        self._auto = AutoSync(
+            self._probe, self._sync_once, self._has_work, self._event, probe_every_s, auto, on_exit=self._close
+        )
 
     # -- what the app calls ------------------------------------------------------------------
 
     def start(self) -> None:
         self._auto.start()
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Cancel a running sync (what was answered is kept) and end the thread."""
+    def stop(self, wait_s: float = 0.0) -> None:
+        """Cancel a running sync (what was answered is kept) and end the thread.
+
+        Without `wait_s` it returns at once (a lock must not freeze the window while a batch
+        is still with the server): the thread stops at the next step, no new sync starts, and
+        the thread closes its own store connection as it ends. `wait_s` waits for that (exit).
+        """
         self._cancel.set()
-        self._auto.stop(timeout)
-        self._close()  # the thread has ended: its connection and session can go
+        self._auto.stop(wait_s)
+        if self._store is not None:
+            self._store.lock()  # the key goes now; a batch still with the server is sent again next time
 
     def sync_now(self) -> None:
         self._cancel.clear()
@@ -106,7 +114,8 @@ class SyncService:
         return int(self._own_store().pending_outbox()) > 0
 
     def _sync_once(self) -> str:
-        self._cancel.clear()
+        if self._auto.stopping:
+            raise Cancelled()
         store = self._own_store()
         client = self._client_for(self._enrolment())
         engine = SyncEngine(
@@ -114,9 +123,12 @@ class SyncService:
             client,
             progress=self._on_progress,
             sleep=self._cancel.wait,  # a pause between retries ends as soon as the user cancels
-            cancelled=self._cancel.is_set,
+            cancelled=lambda: self._cancel.is_set() or self._auto.stopping,
         )
-        self.last_report = engine.run()
+        try:
+            self.last_report = engine.run()
+        finally:
+            self._cancel.clear()  # a cancel stops this run, not the next one
         return self.last_report.summary()
 
     def _event(self, event: SyncEvent) -> None:

@@ -83,13 +83,23 @@ def test_sync_shows_progress_brings_back_a_duplicate_and_survives_the_server_goi
     qtbot.waitUntil(lambda: screen.history_table.rowCount() >= 1)
     assert screen.history_table.item(0, 2).text() == "41" and screen.history_table.item(0, 7).text() == "Berhasil"
 
-    screen.problem_table.selectRow(0)  # "send again": a new version goes to the queue, and the server judges it again
-    qtbot.mouseClick(screen.resend_button, Qt.MouseButton.LeftButton)
+    screen.problem_table.selectRow(0)
+    assert screen.fix_button.isEnabled() and not screen.resend_button.isEnabled()  # resending a duplicate cannot help
+    opened: list = []
+    from ui.record_dialog import open_record
+
+    open_record(session, screen, screen.problems[0].id, opened=opened.append)
+    qtbot.waitUntil(lambda: bool(opened))
+    dialog = opened[0]
+    dialog.start_edit()
+    corrected = applicant(900 + 9000, OFFICE)["nik"]  # the operator had typed the wrong serial digits
+    dialog.form.nik.setText(str(corrected))
+    dialog.form.save()
     qtbot.waitUntil(lambda: window.status.pending.text().startswith("1 data"), timeout=10_000)
+    dialog.close()
     qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.result.text().startswith("Selesai: 1 data dikirim"), timeout=30_000)
-    assert "1 duplikat" in screen.result.text()
-    qtbot.waitUntil(lambda: screen.problem_table.rowCount() == 1)  # still a duplicate: the fix is a corrected NIK
+    qtbot.waitUntil(lambda: screen.result.text().startswith("Selesai: 1 data dikirim (1 diterima"), timeout=30_000)
+    qtbot.waitUntil(lambda: screen.problem_table.rowCount() == 0)  # fixed and accepted
 
     server.stop()
     qtbot.waitUntil(lambda: session.sync_state.state == "offline", timeout=10_000)
@@ -103,7 +113,7 @@ def test_sync_shows_progress_brings_back_a_duplicate_and_survives_the_server_goi
     server.start()  # same port
     qtbot.waitUntil(lambda: on_lane(session, lambda ctx: ctx.store.pending_outbox()) == 0, timeout=30_000)
     qtbot.waitUntil(lambda: window.status.pending.text().startswith("0 data"), timeout=10_000)
-    assert server.stats()["records"] == 46  # 40 + 5 + laptop B's one (the twin is a duplicate): none lost or twice
+    assert server.stats()["records"] == 47  # 40 + the fixed one + 5 + laptop B's: none lost, none twice
 
 
 def test_a_revoked_device_is_told_to_enrol_again(qtbot, data_dir: Path, server: ServerProcess) -> None:

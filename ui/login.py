@@ -6,6 +6,8 @@ while the screen says so. A lockout shows its remaining wait, counting down.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,7 +40,7 @@ class LoginScreen(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._wait_left = 0
+        self._locked_until: dict[str, float] = {}  # user -> monotonic time their lockout ends
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
@@ -81,6 +83,7 @@ class LoginScreen(QWidget):
         page = QWidget()
         self.user = QComboBox()
         self.user.setEditable(False)
+        self.user.currentTextChanged.connect(lambda _name: self._tick())
         self.passphrase = password_edit()
         self.passphrase.returnPressed.connect(self.submit)
         self.message = QLabel()
@@ -138,21 +141,21 @@ class LoginScreen(QWidget):
 
     def submit(self) -> None:
         name, secret = self.user.currentText(), self.passphrase.text()
-        if not name or not secret or self._wait_left > 0:
+        if not name or not secret or self._wait_left(name) > 0:
             return
         self.passphrase.clear()
         self._busy(True)
         self.message.setStyleSheet("color: #374151;")
         self.message.setText(self.tr("Memeriksa kata sandi…"))
         self.session.op(self, lambda ctx: self.session.login(ctx, name, secret)).success(self._done).failure(
-            self._refused
+            lambda exc: self._refused(name, exc)
         ).run()
 
     def _done(self, _user: object) -> None:
         self._busy(False)
         self.logged_in.emit()
 
-    def _refused(self, exc: BaseException) -> None:
+    def _refused(self, name: str, exc: BaseException) -> None:
         self._busy(False)
         if not isinstance(exc, FieldappError):
             show_error(self, exc)
@@ -160,20 +163,24 @@ class LoginScreen(QWidget):
         self.message.setStyleSheet("color: #b91c1c;")
         self.message.setText(message_for(exc))
         if isinstance(exc, LockedOut) and exc.wait_seconds > 0:
-            self._wait_left = exc.wait_seconds
-            self._tick(count=False)
+            self._locked_until[name] = time.monotonic() + exc.wait_seconds
             self._countdown.start()
+        self._tick()
         self.passphrase.setFocus()
 
-    def _tick(self, count: bool = True) -> None:
-        if count:
-            self._wait_left -= 1
-        if self._wait_left <= 0:
+    def _wait_left(self, name: str) -> int:
+        return max(0, int(self._locked_until.get(name, 0.0) - time.monotonic() + 0.999))
+
+    def _tick(self) -> None:
+        """The button counts down the chosen user's lockout; another user may log in meanwhile."""
+        wait = self._wait_left(self.user.currentText())
+        if not any(self._wait_left(name) for name in self._locked_until):
             self._countdown.stop()
+        if wait <= 0:
             self.login_button.setEnabled(True)
             self.login_button.setText(self.tr("&Masuk"))
             return
-        minutes, seconds = divmod(self._wait_left, 60)
+        minutes, seconds = divmod(wait, 60)
         self.login_button.setEnabled(False)
         self.login_button.setText(self.tr("Terkunci, coba lagi dalam {0}:{1:02d}").format(minutes, seconds))
 
@@ -183,8 +190,11 @@ class LoginScreen(QWidget):
         self.user.setEnabled(not busy)
 
     def _language_chosen(self) -> None:
-        self.session.change_language(self.language.currentData())
-        self.window().start()  # type: ignore[attr-defined]  # the login screen again, in the new language
+        window = self.window()
+        problem = self.session.change_language(self.language.currentData())
+        window.start()  # type: ignore[attr-defined]  # the login screen again, in the new language
+        if problem is not None:
+            show_error(window, problem)
 
     # -- recovery --------------------------------------------------------------------------------
 

@@ -7,16 +7,17 @@ A PDF is written to a `.partial` file beside the target and renamed when complet
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPixmap
 
-from fieldapp.errors import UsageError
+from fieldapp.errors import UsageError, describe_os_error
 from fieldapp.records import short_number
 from fieldapp.timestamps import parse
 
@@ -122,31 +123,43 @@ def preview(receipt: Receipt, width: int = 360) -> QPixmap:
     return QPixmap.fromImage(image)
 
 
-def save_pdf(receipt: Receipt, path: Path) -> None:
-    """Write the receipt as a one-page A5 PDF, whole or not at all."""
-    target = Path(path)
-    partial = target.with_name(target.name + ".partial")
-    writer = QPdfWriter(str(partial))
+def pdf_bytes(receipt: Receipt) -> bytes:
+    """The receipt as a one-page A5 PDF, made in memory."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A5), QPageLayout.Orientation.Portrait, QMarginsF()))
     writer.setResolution(300)
     writer.setTitle(_title())
-    painter = QPainter()
-    if not painter.begin(writer):
-        partial.unlink(missing_ok=True)
-        raise UsageError(
-            f"cannot write {target.name}: the folder is missing or not writable; choose another folder",
-            f"tidak dapat menulis {target.name}: folder tidak ada atau tidak bisa ditulisi; pilih folder lain",
-        )
+    painter = QPainter(writer)
+    paint(painter, writer.pageLayout().paintRectPixels(writer.resolution()), receipt)
+    painter.end()
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def save_pdf(receipt: Receipt, path: Path) -> None:
+    """Write the receipt as a PDF, whole or not at all (a `.partial` file, fsync, rename).
+
+    Made in memory first, so a full disk or a missing folder is an OSError on our own write,
+    never a truncated PDF that looks saved.
+    """
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    data = pdf_bytes(receipt)
     try:
-        paint(painter, writer.pageLayout().paintRectPixels(writer.resolution()), receipt)
-    finally:
-        painter.end()
-    try:
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(partial, target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        english, indonesian = describe_os_error(exc)
         raise UsageError(
-            f"cannot write {target.name}: {exc.strerror}", f"tidak dapat menulis {target.name}: {exc.strerror}"
+            f"cannot write {target.name}: {english}; choose another folder",
+            f"tidak dapat menulis {target.name}: {indonesian}; pilih folder lain",
         ) from None
 
 

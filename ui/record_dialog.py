@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.nik import masked
 from fieldapp.records import StoredRecord, VersionInfo, short_number
 from fieldapp.regions import Region, regions
 from fieldapp.registration import Address, Registration
 from sync.notes import describe_note
 from ui import i18n, labels
+from ui import receipt as receipts
 from ui.ops import Context, Op
 from ui.records_model import ATTENTION_STATES, local_time
 from ui.session import Session
@@ -304,11 +306,39 @@ class RecordDialog(QDialog):
         self.edit_button.setObjectName("editRecord")
         self.edit_button.setToolTip(self.tr("Ubah data ini; perubahan disimpan sebagai versi baru"))
         self.edit_button.clicked.connect(self.start_edit)
+        receipt = QPushButton(self.tr("Tanda &terima…"))
+        receipt.setToolTip(self.tr("Cetak atau simpan lagi tanda terima pendaftar ini"))
+        receipt.clicked.connect(self.show_receipt)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setText(self.tr("Tutup"))
+        buttons.addButton(receipt, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.edit_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         return buttons
+
+    def show_receipt(self) -> None:
+        """The applicant's receipt again (lost, or the printer was off the first time)."""
+        from ui.registration_screen import ReceiptPanel
+
+        if self.view is None:
+            return
+        meta, reg = self.view.stored.meta, self.view.stored.registration
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Tanda terima"))
+        panel = ReceiptPanel(self.session, dialog)
+        panel.show_receipt(
+            receipts.Receipt(
+                meta.id,
+                reg.full_name,
+                masked(reg.nik),
+                meta.created_at,
+                regions().describe(meta.office) if meta.office else "",
+                meta.operator,
+            )
+        )
+        QVBoxLayout(dialog).addWidget(panel)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- editing -------------------------------------------------------------------------------
 

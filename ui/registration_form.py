@@ -108,9 +108,10 @@ class RegistrationForm(QWidget):
         self.record_id = record_id
         self._touched: set[str] = set()
         self._store_problems: list[Problem] = []
-        self._filled_from_nik = False
+        self._from_nik: tuple[str, object] = ("", None)  # the birth date and sex last filled in from a NIK
         self._saving = False
         self._saving_data: dict[str, Any] = {}
+        self._initial: dict[str, Any] = {}
         self.last_saved: dict[str, Any] = {}
         self._build()
         self._check_timer = QTimer(self)
@@ -162,7 +163,7 @@ class RegistrationForm(QWidget):
             self.fields[key] = field
             if col + span > 2:
                 row, col = row + 1, 0
-            grid.addWidget(field, row, col, 1, span)
+            grid.addWidget(field, row, col, 1, span, Qt.AlignmentFlag.AlignTop)
             col += span
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
@@ -349,7 +350,8 @@ class RegistrationForm(QWidget):
         self.interest.setText(str(record.get("training_interest") or ""))
         self.notes.setPlainText(str(record.get("notes") or ""))
         self.consent.setChecked(bool(record.get("consent")))
-        self._filled_from_nik = False
+        self._initial = self.data()  # what "Batal" compares against before throwing edits away
+        self._from_nik = ("", None)
         self._touched = set(self.fields)
         self.check_now()
 
@@ -369,7 +371,7 @@ class RegistrationForm(QWidget):
         self.domicile.clear()
         self._touched.clear()
         self._store_problems = []
-        self._filled_from_nik = False
+        self._from_nik = ("", None)
         for field in self.fields.values():
             field.show_error("")
         self.summary.setVisible(False)
@@ -391,18 +393,26 @@ class RegistrationForm(QWidget):
         self._check_timer.start()
 
     def _nik_typed(self, text: str) -> None:
-        """A complete NIK carries the birth date and sex: fill them if the operator has not."""
+        """A complete NIK carries the birth date and sex: fill them in, unless the operator did.
+
+        A field still holding what an earlier NIK filled in follows a corrected NIK; one the
+        operator typed or chose is left alone (and a mismatch is then flagged by the rules).
+        """
         if not is_sixteen_digits(text):
             return
         found = birth_from_nik(text, dt.date.today())
         if found is None:
             return
         born, sex = found
-        if not self.birth_date.text() or self._filled_from_nik:
-            self.birth_date.setText(born.strftime("%d-%m-%Y"))
-        if self.sex.currentIndex() == 0 or self._filled_from_nik:
+        filled_date, filled_sex = self._from_nik
+        typed_date = born.strftime("%d-%m-%Y")
+        if not self.birth_date.text() or self.birth_date.text() == filled_date:
+            self.birth_date.setText(typed_date)
+            filled_date = typed_date
+        if self.sex.currentIndex() == 0 or self.sex.currentData() == filled_sex:
             _choose(self.sex, sex)
-        self._filled_from_nik = True
+            filled_sex = sex
+        self._from_nik = (filled_date, filled_sex)
         self._touched.update({"nik", "birth_date", "sex"})
 
     def check_now(self) -> None:
@@ -456,8 +466,8 @@ class RegistrationForm(QWidget):
         self._check_timer.stop()
         data = self.data()
         _registration, problems = check(data, dt.date.today())
-        if problems or self._store_problems:
-            self._refuse(problems + self._store_problems)
+        if problems:  # the store's own rules (duplicate NIK, full KK) it checks again as it saves
+            self._refuse(problems)
             return
         self._saving = True
         self._saving_data = data
@@ -498,7 +508,8 @@ class RegistrationForm(QWidget):
 
     def escape(self) -> None:
         if self.record_id is not None:
-            self.cancelled.emit()
+            if self.data() == self._initial or self.confirm_discard():
+                self.cancelled.emit()
         elif self._has_input() and self.confirm_clear():
             self.clear()
 
@@ -506,6 +517,16 @@ class RegistrationForm(QWidget):
         return any(
             value not in (None, "", False, {}) for key, value in self.data().items() if key not in ADDRESSES
         ) or any(self.ktp.value().values())
+
+    def confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Batalkan perubahan"),
+            self.tr("Buang perubahan pada data ini? Versi yang tersimpan tidak berubah."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def confirm_clear(self) -> bool:
         answer = QMessageBox.question(

@@ -113,6 +113,7 @@ class Screen(QWidget):
         layout.addWidget(self.form, 1)
         layout.addWidget(self.panel)
         self.form.saved.connect(self._saved)
+        self.form.nik.textEdited.connect(self._next_applicant)
 
     def _saved(self, record_id: str) -> None:
         office = self.session.office
@@ -127,6 +128,11 @@ class Screen(QWidget):
         )
         self.form.clear()
         self.panel.show_receipt(receipt)
+
+    def _next_applicant(self, _text: str) -> None:
+        """The next person is at the desk: the last one's name leaves the screen."""
+        if self.panel.receipt is not None:
+            self.panel.forget()
 
     def focus_first(self) -> None:
         self.form.focus_first()

@@ -7,6 +7,7 @@ every screen that shows records refreshes its part (Anki's "operation did execut
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from fieldapp.errors import FieldappError, StoreDamaged
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.users import User
@@ -21,6 +23,7 @@ from ui.ops import Context, Lanes, Op
 from ui.sync_state import SyncState
 
 AREAS = ("records", "users", "settings", "sync")
+log = logging.getLogger(__name__)
 PROBE_EVERY_S = 15.0  # how often the link is checked while logged in
 
 
@@ -60,14 +63,22 @@ class Session(QObject):
 
     # -- opening, login, lock (each `fn` below runs on the database lane) ---------------------
 
-    def change_language(self, code: str) -> None:
-        """Switch the language now and for the next start (a preference of this laptop)."""
+    def change_language(self, code: str) -> FieldappError | None:
+        """Switch the language now, and keep it for the next start if the disk lets us.
+
+        Returns the reason it could not be kept (a full or read-only disk), for the screen to
+        show; the switch itself happens either way.
+        """
         from fieldapp import preferences
         from ui import i18n
 
-        preferences.save(self.data_dir, language=code)
         i18n.apply(code)
         self.language_changed.emit(code)
+        try:
+            preferences.save(self.data_dir, language=code)
+        except FieldappError as exc:
+            return exc
+        return None
 
     def store_exists(self) -> bool:
         return (self.data_dir / "store.sqlite3").exists()
@@ -88,7 +99,12 @@ class Session(QObject):
         store = self.lanes.store or Store.open(self.data_dir)
         self.lanes.store = store
         store.login(name, passphrase)
-        self._logged_in(store)
+        try:
+            self._logged_in(store)
+        except BaseException:  # a login the screen reports as failed leaves no key behind
+            self.user = None
+            store.lock()
+            raise
         return store.user
 
     def recover(self, ctx: Context, name: str, code: str, passphrase: str) -> str:
@@ -97,11 +113,23 @@ class Session(QObject):
         return store.recover(name, code, passphrase)
 
     def _logged_in(self, store: Store) -> None:
+        self.settings = self._settings_of(store)
         self.user = store.user
-        self.settings = store.settings()
         self.office = store.office
         self.sync_state.state = "offline" if store.sync_status()["device_id"] else "not_enrolled"
         store.warm_search()  # ~0.3 s at 100,000 records: here, not on the operator's first search
+
+    @staticmethod
+    def _settings_of(store: Store) -> Settings:
+        """The laptop's policy; if its sealed value fails to open, the safe defaults (and a log line).
+
+        Refusing the login instead would lock out the very supervisor who can save it again.
+        """
+        try:
+            return store.settings()
+        except StoreDamaged:
+            log.warning("the sealed settings fail their integrity check; using the defaults until saved again")
+            return Settings()
 
     def lock(self) -> None:
         """Drop every result in flight and every key; the window shows the login screen."""
@@ -116,7 +144,7 @@ class Session(QObject):
     def shutdown(self) -> None:
         """Stop sync, close the store on its lane and wait for both lanes (safe to call twice)."""
         self.lanes.invalidate()
-        self.stop_sync()
+        self.stop_sync(wait_s=15.0)
         store = self.lanes.store
         if store is not None:
             self.lanes.db.start(store.close)
@@ -140,9 +168,10 @@ class Session(QObject):
         )
         self._service.start()
 
-    def stop_sync(self) -> None:
+    def stop_sync(self, wait_s: float = 0.0) -> None:
+        """Stop syncing; on lock at once (the thread winds down by itself), on exit waiting."""
         if self._service is not None:
-            self._service.stop()
+            self._service.stop(wait_s)
             self._service = None
 
     def sync_now(self) -> None:

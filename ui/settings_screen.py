@@ -70,7 +70,10 @@ class LanguageBox(QGroupBox):
     def apply(self) -> None:
         code = self.choice.currentData()
         if code != i18n.language():
-            self.session.change_language(code)  # the window rebuilds the workspace, this box with it
+            window = self.window()
+            problem = self.session.change_language(code)  # the window rebuilds the workspace, this box with it
+            if problem is not None:
+                show_error(window, problem)
 
 
 class PolicyBox(QGroupBox):
@@ -228,9 +231,9 @@ class ServerBox(QGroupBox):
         ).failure(self._refused).run()
 
     def _keep(self, enrolment: Enrolment) -> None:
-        self.session.op(self, lambda ctx: ctx.store.enrol(enrolment)).success(lambda _r: self._enrolled()).failure(
-            self._refused
-        ).run()
+        self.session.op(self, lambda ctx: self.session.enrol(ctx, enrolment)).success(
+            lambda _r: self._enrolled()
+        ).failure(self._refused).run()
 
     def _enrolled(self) -> None:
         self.enrol_button.setEnabled(True)

@@ -101,6 +101,7 @@ class Screen(QWidget):
             ]
         )
         self.problem_table.doubleClicked.connect(lambda _index: self.fix())
+        self.problem_table.itemSelectionChanged.connect(self._selection_changed)
         self.fix_button = QPushButton(self.tr("Buka && perbaiki…"))
         self.fix_button.clicked.connect(self.fix)
         self.resend_button = QPushButton(self.tr("Kirim ulang tanpa perubahan"))
@@ -230,10 +231,10 @@ class Screen(QWidget):
                 item.setToolTip(value)
                 table.setItem(row, column, item)
         self.problem_note.setText(self.tr("{0} data").format(len(self.problems)))
-        for button in (self.fix_button, self.resend_button):
-            button.setEnabled(bool(self.problems))
+        self._selection_changed()
 
     def _fill_history(self, runs: list[SyncRun]) -> None:
+        runs = [run for run in runs if run.error or run.count("pushed") or run.count("pulled")]  # not mere checks
         table = self.history_table
         table.setRowCount(len(runs))
         for row, run in enumerate(runs):
@@ -252,6 +253,12 @@ class Screen(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(run.error or "")  # the engine's own words on why it failed
                 table.setItem(row, column, item)
+
+    def _selection_changed(self) -> None:
+        """Sending a duplicate again cannot help (the NIK is taken): only fixing it can."""
+        chosen = self._selected()
+        self.fix_button.setEnabled(chosen is not None)
+        self.resend_button.setEnabled(chosen is not None and chosen.state != "duplicate")
 
     def _selected(self) -> RecordSummary | None:
         row = self.problem_table.currentRow()

@@ -241,9 +241,11 @@ class FirstRunWizard(QWidget):
 
     def _language_chosen(self) -> None:
         code = next(code for code, button in self.language_buttons.items() if button.isChecked())
-        self.session.change_language(code)
+        problem = self.session.change_language(code)
         self.flow.choose_language(code)
         self.show_step()
+        if problem is not None:
+            show_error(self, problem)
 
     def _create(self) -> None:
         name, first, second = self.name.text(), self.passphrase.text(), self.passphrase_again.text()

@@ -607,8 +607,20 @@
         <translation>Edit this record; changes are saved as a new version</translation>
     </message>
     <message>
+        <source>Tanda &amp;terima…</source>
+        <translation>Re&amp;ceipt…</translation>
+    </message>
+    <message>
+        <source>Cetak atau simpan lagi tanda terima pendaftar ini</source>
+        <translation>Print or save this applicant's receipt again</translation>
+    </message>
+    <message>
         <source>Tutup</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>Tanda terima</source>
+        <translation>Receipt</translation>
     </message>
     <message>
         <source>Ubah data pendaftar {0}</source>
@@ -850,6 +862,14 @@
     <message>
         <source>Belum bisa disimpan: {0} isian perlu diperbaiki (ditandai merah).</source>
         <translation>Can&apos;t save yet: {0} field(s) need fixing (marked in red).</translation>
+    </message>
+    <message>
+        <source>Batalkan perubahan</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <source>Buang perubahan pada data ini? Versi yang tersimpan tidak berubah.</source>
+        <translation>Discard the changes to this record? The saved version stays as it is.</translation>
     </message>
     <message>
         <source>Kosongkan formulir</source>
