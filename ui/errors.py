@@ -16,7 +16,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from fieldapp.errors import FieldappError
+from fieldapp.errors import FieldappError, describe_os_error
 from fieldapp.logs import log_crash
 from sync.errors import Cancelled
 from ui import i18n
@@ -27,7 +27,8 @@ def message_for(exc: BaseException) -> str:
     if isinstance(exc, FieldappError):
         return i18n.pick(exc.message_en, exc.message_id)
     if isinstance(exc, OSError):  # a disk full or read-only folder outside the core's own checks
-        reason = exc.strerror or type(exc).__name__
+        english, indonesian = describe_os_error(exc)
+        reason = i18n.pick(english, indonesian)
         return QCoreApplication.translate(
             "errors", "Berkas tidak dapat ditulis atau dibaca ({0}). Periksa ruang disk dan izin folder."
         ).format(reason)

@@ -272,6 +272,10 @@ class LoginScreen(QWidget):
         confirm = QCheckBox(self.tr("Saya sudah mencatat kode ini"))
         box.setCheckBox(confirm)
         box.exec()
+        while not confirm.isChecked():  # shown once: it must not be clicked away unread
+            box.exec()
+        box.setInformativeText("")
+        box.deleteLater()
 
     def _recovery_refused(self, exc: BaseException) -> None:
         if not isinstance(exc, FieldappError):

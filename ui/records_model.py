@@ -234,7 +234,7 @@ class RecordsModel(QAbstractTableModel):
                 "(verify) atau hubungi petugas TI; rekaman lain tidak terpengaruh."
             )
         if column == COL_NOTE and item.server_note:
-            return item.server_note
+            return describe_note(item.server_note, i18n.language())
         if column == COL_CREATED:
             return self.tr("Diubah terakhir: {0}").format(local_time(item.updated_at))
         return None

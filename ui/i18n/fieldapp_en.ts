@@ -612,7 +612,7 @@
     </message>
     <message>
         <source>Cetak atau simpan lagi tanda terima pendaftar ini</source>
-        <translation>Print or save this applicant's receipt again</translation>
+        <translation>Print or save this applicant&apos;s receipt again</translation>
     </message>
     <message>
         <source>Tutup</source>
