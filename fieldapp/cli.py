@@ -118,7 +118,22 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo)
     if extend is not None:
         extend(commands)
+    _accept_global_options_after(commands)
     return parser
+
+
+def _accept_global_options_after(commands: argparse._SubParsersAction) -> None:
+    """`fieldapp init --user kepala` works as well as `fieldapp --user kepala init`.
+
+    The options are added to every command with no default of their own, so one given before
+    the command is not overwritten by its absence after it.
+    """
+    for command in commands.choices.values():
+        command.add_argument("--user", default=argparse.SUPPRESS, help="acting user (as before the command)")
+        command.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="store folder")
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_global_options_after(action)
 
 
 def main(argv: Sequence[str] | None = None, extend: Extension | None = None) -> int:

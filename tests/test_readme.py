@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -53,3 +55,60 @@ def test_fieldapp_demo_headless_still_prints_the_whole_job() -> None:
     result = subprocess.run([*FIELDAPP, "demo", "--headless"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "duplicate" in result.stdout and "verified" in result.stdout
+
+
+def laptop_commands() -> list[list[str]]:
+    """The "On a laptop" block of the README, each line as arguments (comments dropped)."""
+    text = (ROOT / "README.md").read_text()
+    block = text.split("## On a laptop", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [shlex.split(line.split("  #", 1)[0]) for line in block.strip().splitlines()]
+
+
+def test_the_readme_laptop_commands_work_as_written(tmp_path: Path) -> None:
+    """Each line run as the real `fieldapp` program, against a real server on loopback."""
+    from servers import ServerProcess
+
+    from fieldapp.sample import applicant
+
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        (tmp_path / "applicants.json").write_text(json.dumps([applicant(i, "32.16.01.2001") for i in range(3)]))
+        commands = laptop_commands()
+        assert [c[0] for c in commands] == ["fieldapp"] * len(commands)
+        record_id = ""
+        passphrases = {"kepala": "kepala passphrase 1", "siti": "siti passphrase 22"}
+        for words in commands:
+            args = [substitute(word, server, record_id) for word in words[1:]]
+            user = args[args.index("--user") + 1]
+            env = {
+                **os.environ,
+                "FIELDAPP_DATA_DIR": str(tmp_path / "laptop"),
+                "FIELDAPP_PASSPHRASE": passphrases[user],
+                "FIELDAPP_NEW_PASSPHRASE": passphrases["siti" if "add" in args else user],
+            }
+            done = subprocess.run(
+                [str(Path(sys.executable).with_name("fieldapp")), *args],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, (args, done.stdout, done.stderr)
+            if "register" in args:
+                record_id = done.stdout.split()[0]
+        assert "synced" in done.stdout or (tmp_path / "prakerja.csv").exists()
+        assert server.stats()["records"] == 3
+    finally:
+        server.stop()
+
+
+def substitute(word: str, server: object, record_id: str) -> str:
+    """The README's placeholders made real: the test server, a fresh code, a saved record id."""
+    if word == "https://prakerja.example.go.id":
+        return server.url  # type: ignore[attr-defined]
+    if word == "XXXX-XXXX-XXXX-XXXX":
+        return server.enroll_code("32.16.01.2001")  # type: ignore[attr-defined]
+    if word.endswith("..."):
+        return record_id
+    return word
