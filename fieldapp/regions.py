@@ -63,6 +63,7 @@ class RegionIndex:
         self._by_name = sorted((fold(name), code) for code, name in rows)
         self._folded = [name for name, _ in self._by_name]
         self._codes = sorted(self._names)
+        self._provinces = [code for code in self._codes if "." not in code]
 
     def __len__(self) -> int:
         return len(self._names)
@@ -89,7 +90,7 @@ class RegionIndex:
     def children(self, parent: str | None) -> list[Region]:
         """The regions one level below `parent` (the provinces for None), by name."""
         if parent is None:
-            found = [code for code in self._codes if "." not in code]
+            found = self._provinces
         else:
             key = dotted(parent) or ""
             start = bisect.bisect_left(self._codes, key + ".")

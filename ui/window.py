@@ -8,6 +8,7 @@ value outlives a lock in any model or widget. Screens are made the first time th
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -110,7 +111,7 @@ class Workspace(QWidget):
 class IdleLock(QObject):
     """Locks the app after the supervisor's auto-lock minutes without keyboard or mouse."""
 
-    def __init__(self, session: Session, on_idle: callable) -> None:  # type: ignore[valid-type]
+    def __init__(self, session: Session, on_idle: Callable[[], None]) -> None:
         super().__init__()
         self.session = session
         self.timer = QTimer(self)

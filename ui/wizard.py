@@ -29,7 +29,7 @@ from sync.service import request_enrolment
 from ui import i18n
 from ui.errors import message_for, show_error
 from ui.region_picker import RegionPicker
-from ui.session import Session
+from ui.session import Session, warm_rules
 from ui.widgets import password_edit
 from ui.wizard_flow import STEPS, WizardFlow
 
@@ -59,6 +59,7 @@ class FirstRunWizard(QWidget):
         outer.addStretch(2)
         self.page: QWidget | None = None
         self.show_step()
+        session.op(self, lambda _ctx: warm_rules()).run()  # the office picker needs the region list next
 
     # -- pages -------------------------------------------------------------------------------------
 
