@@ -7,12 +7,11 @@ decides nothing about where data goes or who may do what (policy lives sealed in
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from pathlib import Path
 
 from fieldapp.errors import UsageError, describe_os_error
+from fieldapp.files import written_whole
 
 FILE = "preferences.json"
 DEFAULTS: dict[str, str] = {"language": "id"}
@@ -32,17 +31,11 @@ def save(data_dir: Path, **changes: str) -> None:
     """Merge `changes` in and replace the file whole (temp file, fsync, rename)."""
     folder = Path(data_dir)
     merged = {**load(folder), **{key: value for key, value in changes.items() if key in DEFAULTS}}
-    partial = folder / (FILE + ".partial")
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with open(partial, "w", encoding="utf-8") as handle:
+        with written_whole(folder / FILE, "w", encoding="utf-8") as handle:
             json.dump(merged, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, folder / FILE)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         english, indonesian = describe_os_error(exc)
         raise UsageError(
             f"the language could not be kept for the next start ({english})",

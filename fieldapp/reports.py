@@ -9,7 +9,6 @@ it, it is audited by the store, and the file is written whole or not at all.
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pathlib import Path
 from fieldapp import records, timestamps
 from fieldapp.crypto import SubKeys
 from fieldapp.errors import StoreDamaged, UsageError, describe_os_error
+from fieldapp.files import written_whole
 from fieldapp.regions import regions
 from fieldapp.registration import ADDRESS_FIELDS, RECORD_FIELDS
 
@@ -129,15 +129,10 @@ def write_csv(conn: sqlite3.Connection, keys: SubKeys, path: Path, progress: Pro
     flushed to disk and renamed over `path` only when complete, and removed on any failure.
     """
     target = Path(path)
-    partial = target.with_name(target.name + ".partial")
     rows = records.newest(conn, oldest_first=True)
     written = damaged = 0
     try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise _cannot_write(target, exc) from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+        with written_whole(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(csv_header())
             for done, (meta, schema_no, blob) in enumerate(rows, 1):
@@ -150,15 +145,8 @@ def write_csv(conn: sqlite3.Connection, keys: SubKeys, path: Path, progress: Pro
                 written += 1
                 if progress is not None and done % 1000 == 0:
                     progress(done, len(rows))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise _cannot_write(target, exc) from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     return written, damaged
 
 

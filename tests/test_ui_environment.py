@@ -94,7 +94,7 @@ def test_changing_language_on_an_unwritable_folder_says_why(
     words (a full disk), never a crash dialog, and no `.partial` file is left behind."""
     from PySide6.QtWidgets import QMessageBox
 
-    from fieldapp import preferences
+    from fieldapp import files
     from ui import i18n
     from ui.app import application
     from ui.settings_screen import Screen
@@ -108,7 +108,7 @@ def test_changing_language_on_an_unwritable_folder_says_why(
     def no_space(*_args: object, **_kwargs: object) -> object:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(preferences, "open", no_space, raising=False)
+    monkeypatch.setattr(files.os, "fsync", no_space)  # the disk fills up as the file is written
     screen = Screen(session)
     qtbot.addWidget(screen)
     screen.language.choice.setCurrentIndex(screen.language.choice.findData("en"))

@@ -7,9 +7,7 @@ A PDF is written to a `.partial` file beside the target and renamed when complet
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QRec
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPixmap
 
 from fieldapp.errors import UsageError, describe_os_error
+from fieldapp.files import written_whole
 from fieldapp.records import short_number
 from fieldapp.timestamps import parse
 
@@ -145,17 +144,11 @@ def save_pdf(receipt: Receipt, path: Path) -> None:
     never a truncated PDF that looks saved.
     """
     target = Path(path)
-    partial = target.with_name(target.name + ".partial")
     data = pdf_bytes(receipt)
     try:
-        with open(partial, "wb") as handle:
+        with written_whole(target) as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         english, indonesian = describe_os_error(exc)
         raise UsageError(
             f"cannot write {target.name}: {english}; choose another folder",
