@@ -23,5 +23,15 @@ def test_the_core_imports_no_http_no_server_and_no_qt() -> None:
 
 
 def test_sync_imports_no_qt() -> None:
-    modules = ["sync.protocol", "sync.client", "sync.engine", "sync.scheduler", "sync.cli", "sync.server.app"]
+    modules = [
+        "sync.protocol",
+        "sync.client",
+        "sync.engine",
+        "sync.scheduler",
+        "sync.service",
+        "sync.notes",
+        "sync.demo_environment",
+        "sync.cli",
+        "sync.server.app",
+    ]
     assert "PySide6" not in imported_after(modules)
