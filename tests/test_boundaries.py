@@ -35,3 +35,7 @@ def test_sync_imports_no_qt() -> None:
         "sync.server.app",
     ]
     assert "PySide6" not in imported_after(modules)
+
+
+def test_the_command_line_entry_point_loads_qt_only_to_open_a_window() -> None:
+    assert "PySide6" not in imported_after(["ui.main", "sync.cli"])
