@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.records import short_number
-from fieldapp.store import RecordSummary, SyncRun
+from fieldapp.store import RecordSummary
+from fieldapp.store_sync import SyncRun
 from fieldapp.timestamps import parse
 from sync.notes import describe_note
 from ui import i18n, labels

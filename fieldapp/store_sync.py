@@ -1,0 +1,136 @@
+"""The store's side of sync: enrolment, the queue going out, verdicts and status coming back.
+
+Mixed into `fieldapp.store.Store` (which supplies the connection, `_require` and `_audit`), so
+the facade stays one object for the engine, the CLI and the app while its sync half lives in a
+file of its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fieldapp import audit, device, keyring, outbox, records
+from fieldapp.db import transaction
+from fieldapp.device import Enrolment
+from fieldapp.errors import UsageError
+from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
+from fieldapp.timestamps import utc_now
+
+if TYPE_CHECKING:
+    from fieldapp import crypto
+
+SYNC_ERROR_MARK = " error="
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    """One line of the sync history: when, who, what moved, and how it ended."""
+
+    at: str
+    user: str
+    summary: str
+    error: str | None
+
+    @classmethod
+    def from_audit(cls, entry: audit.AuditEntry) -> SyncRun:
+        summary, _, error = entry.detail.partition(SYNC_ERROR_MARK)
+        return cls(entry.at, entry.user, summary, error or None)
+
+    def count(self, name: str) -> int:
+        """A number from the summary, e.g. count("pushed")."""
+        for part in self.summary.split():
+            key, _, value = part.partition("=")
+            if key == name and value.isdigit():
+                return int(value)
+        return 0
+
+
+class SyncSide:
+    _conn: sqlite3.Connection
+    _office: str | None
+
+    if TYPE_CHECKING:  # supplied by Store
+
+        @property
+        def office(self) -> str: ...
+
+        def _require(self, role: str | None = None) -> crypto.SubKeys: ...
+
+        def _audit(self, action: str, record_id: str | None = None, detail: str = "") -> None: ...
+
+    def enrolment(self) -> Enrolment | None:
+        return device.load(self._conn, self._require())
+
+    def enrol(self, enrolment: Enrolment) -> None:
+        """Keep the server's device id and token (sealed); the office comes from the server."""
+        keys = self._require("supervisor")
+        if self.office and enrolment.office != self.office:
+            raise UsageError(
+                f"the enrolment code is for office {enrolment.office}, but this laptop belongs to {self.office}",
+                f"kode pendaftaran untuk kantor {enrolment.office}, tetapi laptop ini milik {self.office}",
+            )
+        with transaction(self._conn):
+            keyring.set_meta(self._conn, "office", enrolment.office)
+            device.save(self._conn, keys, enrolment)
+            self._audit("enrol", detail=f"device={enrolment.device_id} office={enrolment.office}")
+        self._office = enrolment.office
+
+    def queued_versions(self, limit: int, after_seq: int = 0) -> list[QueuedVersion]:
+        """The oldest versions waiting for the server (after `after_seq`), decrypted for sending."""
+        keys = self._require()
+        queued = []
+        for seq, record_id, version, created_at, updated_at, operator, schema_no, blob in outbox.next_versions(
+            self._conn, limit, after_seq
+        ):
+            registration = records.open_registration(keys, record_id, version, schema_no, blob)
+            entry = OutboxEntry(seq, record_id, version)
+            queued.append(QueuedVersion(entry, created_at, updated_at, operator, registration.to_json()))
+        return queued
+
+    def settle(self, verdicts: list[Verdict]) -> int:
+        """Write the server's verdicts: entries leave the queue, records take their new state."""
+        self._require()
+        now = utc_now()
+        with transaction(self._conn):
+            return sum(outbox.settle(self._conn, verdict, now) for verdict in verdicts)
+
+    def sync_attempt_failed(self, entries: list[OutboxEntry], error: str) -> None:
+        self._require()
+        with transaction(self._conn):
+            outbox.note_failure(self._conn, entries, error)
+            keyring.set_meta(self._conn, "last_error", error)
+
+    def pull_cursor(self) -> int:
+        return int(keyring.get_meta(self._conn, "pull_cursor") or 0)  # type: ignore[arg-type]
+
+    def apply_status_changes(self, changes: list[tuple[str, str, str]], cursor: int) -> int:
+        """(record id, state, note) from the server, and the cursor after them, in one step.
+
+        A record with a newer version still queued keeps its `pending` state: the server's
+        word was about an older version.
+        """
+        self._require()
+        with transaction(self._conn):
+            changed = outbox.apply_status_changes(self._conn, changes)
+            keyring.set_meta(self._conn, "pull_cursor", str(cursor))
+        return changed
+
+    def sync_finished(self, summary: str, error: str | None) -> None:
+        """Remember when sync last ran and how it ended (shown by `status` and the sync history)."""
+        self._require()
+        with transaction(self._conn):
+            keyring.set_meta(self._conn, "last_sync_at", utc_now())
+            keyring.set_meta(self._conn, "last_error", error or "")
+            self._audit("sync", detail=summary + (f"{SYNC_ERROR_MARK}{error}" if error else ""))
+
+    def sync_history(self, limit: int = 50) -> list[SyncRun]:
+        """The latest sync runs, newest first, from the audit log (supervisors)."""
+        self._require("supervisor")
+        runs = [entry for entry in audit.entries(self._conn) if entry.action == "sync"][-limit:]
+        return [SyncRun.from_audit(entry) for entry in reversed(runs)]
+
+    def sync_status(self) -> dict[str, object]:
+        self._require()
+        return outbox.sync_status(self._conn)
