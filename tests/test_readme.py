@@ -112,3 +112,25 @@ def substitute(word: str, server: object, record_id: str) -> str:
     if word.endswith("..."):
         return record_id
     return word
+
+
+def test_ui_screenshots_renders_every_screen_at_both_sizes(tmp_path: Path) -> None:
+    """`python -m ui.screenshots OUTDIR`, as the issue gives it: at least eight screens, 1366x768."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.screenshots", str(tmp_path / "shots")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    from PySide6.QtGui import QImage
+
+    small = sorted((tmp_path / "shots").glob("*.png"))
+    large = sorted((tmp_path / "shots" / "1920x1080").glob("*.png"))
+    assert len(small) >= 8 and [p.name for p in small] == [p.name for p in large]
+    assert {(QImage(str(p)).width(), QImage(str(p)).height()) for p in small if "record-detail" not in p.name} == {
+        (1366, 768)
+    }
