@@ -175,18 +175,12 @@ def newest(
     oldest_first: bool = False,
 ) -> list[tuple[RecordMeta, int, bytes]]:
     """Current versions, newest record first (or oldest), as (meta, schema, ciphertext) still sealed."""
-    where, params = [], []
-    if state is not None:
-        where.append("r.state = ?")
-        params.append(state)
-    if ids is not None:
-        where.append("r.id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(ids))
+    where, params = _filters(state, ids)
     sql = (
         "SELECT r.id, r.version, r.state, r.office, r.operator, r.created_at, r.updated_at, r.server_note,"
         " v.schema, v.ciphertext"
         " FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version"
-        + (" WHERE " + " AND ".join(where) if where else "")
+        + where
         + (" ORDER BY r.seq" if oldest_first else " ORDER BY r.seq DESC")
         + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else "")
     )
@@ -195,15 +189,20 @@ def newest(
 
 def count(conn: sqlite3.Connection, state: str | None = None, ids: list[str] | None = None) -> int:
     """How many records `newest()` would list with the same filters."""
+    where, params = _filters(state, ids)
+    return int(conn.execute("SELECT COUNT(*) FROM records r" + where, params).fetchone()[0])
+
+
+def _filters(state: str | None, ids: list[str] | None) -> tuple[str, list[str]]:
+    """The WHERE clause (on `records r`) that both the list and its count use."""
     where, params = [], []
     if state is not None:
-        where.append("state = ?")
+        where.append("r.state = ?")
         params.append(state)
     if ids is not None:
-        where.append("id IN (SELECT value FROM json_each(?))")
+        where.append("r.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(ids))
-    sql = "SELECT COUNT(*) FROM records" + (" WHERE " + " AND ".join(where) if where else "")
-    return int(conn.execute(sql, params).fetchone()[0])
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
 @dataclass(frozen=True)

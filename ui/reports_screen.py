@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.records import STATES
 from fieldapp.reports import Report
+from ui import labels
 from ui.chart import BarChart
 from ui.errors import message_for, show_error
 from ui.session import Session
@@ -67,17 +68,6 @@ class Screen(QWidget):
 
     # -- layout ----------------------------------------------------------------------------------
 
-    def state_name(self, state: str) -> str:
-        names = {
-            "pending": self.tr("Menunggu kirim"),
-            "synced": self.tr("Terkirim"),
-            "verified": self.tr("Terverifikasi"),
-            "duplicate": self.tr("Duplikat"),
-            "conflict": self.tr("Konflik"),
-            "rejected": self.tr("Ditolak"),
-        }
-        return names.get(state, state)
-
     def _make_desa_table(self) -> QTableWidget:
         table = QTableWidget(0, 3)
         table.setHorizontalHeaderLabels([self.tr("Desa"), self.tr("Kode"), self.tr("Jumlah")])
@@ -97,7 +87,7 @@ class Screen(QWidget):
         for state in (*STATE_ORDER, *(s for s in STATES if s not in STATE_ORDER), "total"):
             value = self.total_value if state == "total" else QLabel("–")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            name = self.tr("Jumlah") if state == "total" else self.state_name(state)
+            name = self.tr("Jumlah") if state == "total" else labels.state_name(state)
             value.setAccessibleName(name)
             if state == "total":
                 value.setStyleSheet("font-weight: 600;")

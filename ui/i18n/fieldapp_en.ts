@@ -1022,24 +1022,8 @@
         <translation>&amp;Export CSV…</translation>
     </message>
     <message>
-        <source>Menunggu kirim</source>
-        <translation>Waiting to send</translation>
-    </message>
-    <message>
-        <source>Terkirim</source>
-        <translation>Sent</translation>
-    </message>
-    <message>
-        <source>Terverifikasi</source>
-        <translation>Verified</translation>
-    </message>
-    <message>
         <source>Duplikat</source>
         <translation>Duplicate</translation>
-    </message>
-    <message>
-        <source>Konflik</source>
-        <translation>Conflict</translation>
     </message>
     <message>
         <source>Ditolak</source>
