@@ -14,37 +14,168 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from fieldapp.errors import AuthError, UsageError
+from fieldapp.messages import shown, shown_json
+
+_BOM = "\ufeff"
+
+
+class InputError(UsageError):
+    """The input is not records in JSON: a stable `code`, and an entry for a `--json` error list.
+
+    Messages name the problem and where it is (line, column, a key), never a value.
+    """
+
+    def __init__(self, message_en: str, message_id: str, code: str) -> None:
+        super().__init__(message_en, message_id)
+        self.code = code
+
+    def as_dict(self) -> dict[str, object]:
+        """The shape of an `InvalidRecords` problem; no record or field is to blame."""
+        return {
+            "index": None,
+            "field": None,
+            "code": self.code,
+            "message": self.message_en,
+            "message_id": self.message_id,
+        }
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
 
 
 def read_records(source: str) -> list[object]:
     """One JSON object, a JSON array, or JSON Lines, from a file or standard input."""
+    return parse_records(_decode(_read_bytes(source), source))
+
+
+def _read_bytes(source: str) -> bytes | str:
+    """The raw input. Standard input is read as bytes too, so the locale never decides its encoding.
+
+    A standard input replaced by a text stream without a byte buffer (an embedding program, a
+    test) is already text and is returned as such.
+    """
+    if source != "-":
+        try:
+            return Path(source).read_bytes()
+        except OSError as exc:  # the file's name is not repeated: it may be a person's name
+            raise InputError(
+                f"cannot read the input file: {exc.strerror}", "tidak dapat membaca berkas masukan", "unreadable"
+            ) from None
+    stream = sys.stdin
+    if stream is None:
+        raise InputError("there is no standard input", "tidak ada masukan standar", "unreadable")
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        buffer = getattr(stream, "buffer", None)
+        return buffer.read() if buffer is not None else stream.read()
     except OSError as exc:
-        raise UsageError(f"cannot read {source}: {exc.strerror}", f"tidak dapat membaca {source}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{source} is not UTF-8 text", f"{source} bukan teks UTF-8") from None
+        raise InputError(
+            f"cannot read standard input: {exc.strerror}", "tidak dapat membaca masukan standar", "unreadable"
+        ) from None
+
+
+def _decode(raw: bytes | str, source: str) -> str:
+    """Strict UTF-8, a leading byte order mark dropped (Windows editors write one)."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            where = ("standard input", "masukan standar") if source == "-" else ("the input file", "berkas masukan")
+            raise InputError(f"{where[0]} is not UTF-8 text", f"{where[1]} bukan teks UTF-8", "not_utf8") from None
+    return raw.removeprefix(_BOM)
+
+
+def parse_records(text: str) -> list[object]:
+    """Records from JSON text: one value (an array is a batch), else JSON Lines.
+
+    A syntax error is reported where it is: in the whole document when the text is one
+    (pretty-printed) value, on its own line when the text is JSON Lines. Text counts as JSON
+    Lines when its first line is a whole JSON value, or when every line starts with `{`.
+    """
     if not text.strip():
-        raise UsageError("no records in the input", "tidak ada data pada masukan")
+        raise InputError("no records in the input", "tidak ada data pada masukan", "no_records")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
+        data = _loads(text)
+    except json.JSONDecodeError as whole:
+        if not _looks_like_json_lines(text):
+            raise _syntax_error(whole, whole.lineno) from None
         return _json_lines(text)
     return data if isinstance(data, list) else [data]
 
 
+def _loads(text: str, line: int | None = None) -> object:
+    """json.loads, refusing duplicate keys, deep nesting and over-long numbers with clear errors."""
+    where = f"input line {line}: " if line is not None else ""
+    where_id = f"baris {line}: " if line is not None else ""
+    try:
+        return json.loads(text, object_pairs_hook=_object)
+    except json.JSONDecodeError:
+        raise
+    except _DuplicateKey as exc:
+        key = shown(exc.key, limit=40)
+        raise InputError(
+            f"{where}the key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
+            f"{where_id}kunci {json.dumps(key, ensure_ascii=False)} muncul dua kali dalam satu objek",
+            "duplicate_key",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"{where}the JSON is nested too deeply to be records",
+            f"{where_id}JSON bersarang terlalu dalam untuk berupa data pendaftaran",
+            "too_deep",
+        ) from None
+    except ValueError:  # int() refuses numbers of more than 4,300 digits
+        raise InputError(
+            f"{where}a number in the input has too many digits",
+            f"{where_id}sebuah angka pada masukan terlalu panjang",
+            "invalid_json",
+        ) from None
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
+def _looks_like_json_lines(text: str) -> bool:
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return False
+    if all(line.startswith("{") for line in lines):
+        return True
+    try:
+        json.loads(lines[0])
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _syntax_error(exc: json.JSONDecodeError, line: int) -> InputError:
+    # exc.msg names the syntax problem ("Expecting ',' delimiter"), never the data
+    return InputError(
+        f"input line {line}, column {exc.colno}: not valid JSON ({exc.msg})",
+        f"baris {line}, kolom {exc.colno}: bukan JSON yang sah",
+        "invalid_json",
+    )
+
+
 def _json_lines(text: str) -> list[object]:
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # JSON's own lines: U+2028 may sit in a string
         if not line.strip():
             continue
         try:
-            found.append(json.loads(line))
-        except json.JSONDecodeError as exc:  # exc.msg names the syntax problem, never the data
-            raise UsageError(
-                f"input line {number}, column {exc.colno}: not valid JSON ({exc.msg})",
-                f"baris {number}, kolom {exc.colno}: bukan JSON yang sah",
-            ) from None
+            found.append(_loads(line, number))
+        except json.JSONDecodeError as exc:
+            raise _syntax_error(exc, number) from None
     return found
 
 
@@ -98,14 +229,19 @@ def recovery_code() -> str:
 
 
 def emit_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    """Indented JSON; characters a terminal would act on are written as \\u escapes (same data)."""
+    sys.stdout.write(shown_json(json.dumps(data, ensure_ascii=False, indent=2)))
     sys.stdout.write("\n")
 
 
 def print_table(rows: Sequence[dict[str, object]], columns: Iterable[str]) -> None:
-    """Plain aligned columns: readable in a terminal and easy to cut with awk."""
+    """Plain aligned columns: readable in a terminal and easy to cut with awk.
+
+    Cells are `shown()`: a control or bidi character in a stored value (old stores have them)
+    appears as an escape such as \\x1b, never acts on the terminal.
+    """
     names = list(columns)
-    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in names] for row in rows]
+    cells = [[("" if row.get(c) is None else shown(str(row.get(c)))) for c in names] for row in rows]
     widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
     print("  ".join(n.upper().ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
     for r in cells:

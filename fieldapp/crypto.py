@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import os
+import unicodedata
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -69,8 +70,16 @@ def new_salt() -> bytes:
     return os.urandom(16)
 
 
-def derive_kek(secret: str, salt: bytes, params: KdfParams) -> bytes:
-    """The key-encryption key for a passphrase or recovery code (Argon2id)."""
+def derive_kek(secret: str, salt: bytes, params: KdfParams, *, as_typed: bool = False) -> bytes:
+    """The key-encryption key for a passphrase or recovery code (Argon2id).
+
+    The secret is NFC-normalised first: "é" is one character on one keyboard and "e" plus a
+    combining accent on another, and both must open the store. `as_typed` derives from the
+    string exactly as given; only passphrases set before normalisation need it (see
+    `users.unwrap_store_key`).
+    """
+    if not as_typed and not secret.isascii():
+        secret = unicodedata.normalize("NFC", secret)
     kdf = Argon2id(
         salt=salt,
         length=KEY_LENGTH,

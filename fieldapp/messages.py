@@ -14,6 +14,10 @@ RULES: dict[str, tuple[str, str]] = {
     "invalid_choice": ("is not one of the allowed values", "bukan salah satu pilihan yang sah"),
     "empty": ("must not be empty", "tidak boleh kosong"),
     "too_long": ("is too long (at most {limit} characters)", "terlalu panjang (paling banyak {limit} karakter)"),
+    "hidden_character": (
+        "contains a hidden or control character (zero-width space, text direction mark, control code); retype it",
+        "berisi karakter tersembunyi atau kontrol (spasi lebar-nol, tanda arah teks, kode kontrol); ketik ulang",
+    ),
     "nik_format": ("must be exactly 16 digits", "harus tepat 16 digit angka"),
     "nik_province": (
         "does not start with a known province code",
@@ -31,6 +35,7 @@ RULES: dict[str, tuple[str, str]] = {
     "kk_format": ("must be exactly 16 digits", "harus tepat 16 digit angka"),
     "date_format": ("must be a real date written YYYY-MM-DD", "harus tanggal yang sah dengan format TTTT-BB-HH"),
     "birth_in_future": ("is in the future", "berada di masa depan"),
+    "birth_too_early": ("must be 1900-01-01 or later", "harus 1900-01-01 atau sesudahnya"),
     "under_age": (
         "the applicant must be 18 or over on the day of registration",
         "pendaftar harus berusia minimal 18 tahun pada hari pendaftaran",
@@ -104,4 +109,47 @@ def field_label(field: str, lang: str) -> str:
     for part in field.split("."):
         english, indonesian = FIELD_LABELS.get(part, (part, part))
         parts.append(indonesian if lang == "id" else english)
-    return ", ".join(parts)
+    return shown(", ".join(parts))  # an unknown field's name is as typed
+
+
+def shown(text: str, limit: int | None = None) -> str:
+    """`text` fit for a terminal: what is not printable becomes a visible escape.
+
+    Control characters (ESC starts terminal commands), bidi overrides and zero-width characters
+    in stored data or unknown keys would otherwise act on the terminal or hide text; they are
+    shown as `\\x1b`, `\\u202e` and so on. `limit` cuts a long text (with "...").
+    """
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "..."
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown_json(text: str) -> str:
+    """JSON text with every unprintable character inside its strings as a `\\uXXXX` escape.
+
+    The data is the same (JSON escapes mean the characters themselves); a terminal just never
+    receives them raw. Line breaks are the document's own indentation and stay.
+    """
+    lines = text.split("\n")
+    if all(line.isprintable() for line in lines):
+        return text
+    return "\n".join(line if line.isprintable() else "".join(map(_json_char, line)) for line in lines)
+
+
+def _json_char(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"

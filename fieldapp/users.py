@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from fieldapp import crypto
@@ -52,7 +53,13 @@ def check_role(role: str) -> str:
 
 
 def check_passphrase(passphrase: str) -> str:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+    """Refuse a new passphrase that is blank or short; length counts NFC characters, as the KDF sees them."""
+    if not passphrase.strip():
+        raise UsageError(
+            "the passphrase is empty or only spaces; choose a real one",
+            "kata sandi kosong atau hanya berisi spasi; pilih kata sandi yang sebenarnya",
+        )
+    if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE_LENGTH:
         raise UsageError(
             f"a passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters",
             f"kata sandi minimal {MIN_PASSPHRASE_LENGTH} karakter",
@@ -95,6 +102,24 @@ def wrapped_key(conn: sqlite3.Connection, name: str) -> tuple[crypto.KdfParams, 
     return crypto.KdfParams.decode(params), bytes(salt), bytes(wrapped)
 
 
+def unwrap_store_key(conn: sqlite3.Connection, name: str, passphrase: str) -> bytes:
+    """The store key under a user's passphrase; crypto.Tampered when the passphrase is wrong.
+
+    Keys are derived from the NFC form of a passphrase (`crypto.derive_kek`). A passphrase set
+    before that was derived exactly as typed, so when the NFC form fails and the typed string is
+    not NFC itself, the typed string is tried too: a second Argon2id run, paid only by a wrong
+    or an old-style decomposed passphrase, never by an ASCII or NFC one.
+    """
+    params, salt, wrapped = wrapped_key(conn, name)
+    context = wrap_context(name)
+    try:
+        return crypto.unwrap_key(crypto.derive_kek(passphrase, salt, params), wrapped, context)
+    except crypto.Tampered:
+        if unicodedata.is_normalized("NFC", passphrase):
+            raise
+    return crypto.unwrap_key(crypto.derive_kek(passphrase, salt, params, as_typed=True), wrapped, context)
+
+
 def wrap_for(name: str, passphrase: str, store_key: bytes) -> tuple[str, bytes, bytes]:
     """(kdf params, salt, wrapped store key) for a user's new passphrase."""
     params, salt = crypto.KdfParams(), crypto.new_salt()
@@ -123,8 +148,8 @@ def set_passphrase(conn: sqlite3.Connection, name: str, passphrase: str, store_k
     )
 
 
-def set_disabled(conn: sqlite3.Connection, name: str, now: str) -> None:
-    conn.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE name = ?", (now, name))
+def set_disabled(conn: sqlite3.Connection, name: str, now: str, disabled: bool = True) -> None:
+    conn.execute("UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?", (int(disabled), now, name))
 
 
 def count_failure(conn: sqlite3.Connection, name: str, now: float) -> User:

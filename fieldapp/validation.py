@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 import phonenumbers
@@ -16,6 +17,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 
 from fieldapp import nik as nik_rules
 from fieldapp.errors import Problem
+from fieldapp.messages import shown
 from fieldapp.regions import dotted, regions
 from fieldapp.registration import (
     ADDRESS_FIELDS,
@@ -28,6 +30,7 @@ from fieldapp.registration import (
 )
 
 MINIMUM_AGE = 18
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 NAME_LIMIT = 100
 STREET_LIMIT = 200
 INTEREST_LIMIT = 200
@@ -39,6 +42,35 @@ _PLAIN_EMAIL = re.compile(
     rf"@(?P<domain>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})"
 )
 _MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+# Letters that draw as blank space: Hangul fillers, the combining grapheme joiner, Khmer
+# inherent vowels. Everything else invisible is caught by str.isprintable().
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+
+
+def normal_text(raw: str) -> str:
+    """A text field's stored form: NFC, trimmed, inner runs of white space folded to one space.
+
+    NFC first, so "é" typed as one character or as "e" and a combining accent is the same
+    text, with the same length. White space of every kind (tab, line break, no-break space)
+    becomes one plain space: every text field is one line.
+    """
+    text = raw if raw.isascii() else unicodedata.normalize("NFC", raw)
+    return " ".join(text.split())
+
+
+def has_hidden(text: str) -> bool:
+    """True when `text` holds a character that is invisible or acts on the display.
+
+    That is whatever str.isprintable() refuses once white space is folded (Unicode categories
+    Cc, Cf, Cs, Co, Cn: NUL, ESC, zero-width space and joiners, word joiner, byte order mark,
+    bidi marks, overrides and isolates, lone surrogates, private use) and the blank letters.
+    """
+    return not text.isprintable() or not _BLANK_LETTERS.isdisjoint(text)
+
+
+def without_hidden(text: str) -> str:
+    """What `text` looks like: its hidden characters dropped, white space folded again."""
+    return " ".join("".join(c for c in text if c.isprintable() and c not in _BLANK_LETTERS).split())
 
 
 class _Checker:
@@ -61,7 +93,12 @@ class _Checker:
         source: dict[str, Any] | None = None,
         prefix: str = "",
     ) -> str | None:
-        """A trimmed string with inner runs of white space folded to one space."""
+        """The field in `normal_text()` form, or None with a problem recorded.
+
+        Hidden characters are refused, not stripped: what the operator sees is what is saved,
+        and a name with a hidden character would not match the same name typed again. A field
+        that holds nothing else looks empty, and counts as empty.
+        """
         name = prefix + field
         raw = (self.raw if source is None else source).get(field)
         if raw is None:
@@ -71,7 +108,12 @@ class _Checker:
         if not isinstance(raw, str):
             self.fail(name, "wrong_type")
             return None
-        cleaned = " ".join(raw.split())
+        cleaned = normal_text(raw)
+        if has_hidden(cleaned):
+            if without_hidden(cleaned):
+                self.fail(name, "hidden_character")
+                return None
+            cleaned = ""
         if not cleaned and required:
             self.fail(name, "empty")
             return None
@@ -122,7 +164,7 @@ def check(raw: object, today: dt.date, index: int = 0) -> tuple[Registration | N
     checker = _Checker(raw, index)
     for field in raw:
         if field not in RECORD_FIELDS:
-            checker.fail(str(field), "unknown_field")
+            checker.fail(shown(str(field), limit=40), "unknown_field")  # the key as typed: cut, escaped
     values = _read_fields(checker, today)
     if checker.problems:
         return None, sorted(checker.problems, key=_form_order)
@@ -183,6 +225,9 @@ def _birth_date(c: _Checker, today: dt.date) -> dt.date | None:
         return None
     if born > today:
         c.fail("birth_date", "birth_in_future")
+        return None
+    if born < EARLIEST_BIRTH_DATE:  # a typo (1890 for 1990): nobody of working age was born earlier
+        c.fail("birth_date", "birth_too_early")
         return None
     if age_on(born, today) < MINIMUM_AGE:
         c.fail("birth_date", "under_age")
@@ -278,7 +323,7 @@ def _email(c: _Checker) -> str | None:
         c.fail("email", "required")
     elif not isinstance(raw, str):
         c.fail("email", "wrong_type")
-    elif (email := normalize_email(raw.strip())) is None:
+    elif (email := normalize_email(normal_text(raw))) is None:
         c.fail("email", "email_format")
     else:
         return email
@@ -297,7 +342,7 @@ def _address(c: _Checker, field: str, *, required: bool) -> Address | None:
     prefix = field + "."
     for key in raw:
         if key not in ADDRESS_FIELDS:
-            c.fail(prefix + str(key), "unknown_field")
+            c.fail(prefix + shown(str(key), limit=40), "unknown_field")
     street = c.text("street", STREET_LIMIT, source=raw, prefix=prefix)
     rt = _rt_rw(c, raw, prefix, "rt")
     rw = _rt_rw(c, raw, prefix, "rw")
