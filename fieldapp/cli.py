@@ -1,8 +1,10 @@
 """`fieldapp`: the supervisor's and IT's scripting surface over the store.
 
 Exit codes: 0 ok; 2 invalid input or usage; 3 authentication failed, locked out or not
-permitted; 4 store damaged or tampered; 1 anything else. Secrets never come from arguments:
-passphrases from FIELDAPP_PASSPHRASE / FIELDAPP_NEW_PASSPHRASE or a prompt.
+permitted; 4 store damaged, tampered or not a fieldapp store; 6 the disk or folder refused (full,
+read-only, no permission); 130 interrupted; 141 standard output closed early (`| head`); 1
+anything else. Secrets never come from arguments: passphrases from FIELDAPP_PASSPHRASE /
+FIELDAPP_NEW_PASSPHRASE or a prompt.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fieldapp import __version__
 from fieldapp.cli_io import (
+    InputError,
     emit_json,
     new_passphrase,
     passphrase,
@@ -26,10 +30,16 @@ from fieldapp.cli_io import (
 )
 from fieldapp.errors import FieldappError, InvalidRecords, UsageError
 from fieldapp.logs import log_crash, setup_logging
+from fieldapp.messages import shown
 from fieldapp.store import Store, data_dir_default
 
 log = logging.getLogger("fieldapp.cli")
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_DAMAGED = 0, 1, 2, 3, 4
+PASSPHRASE_RULE = (
+    "The new passphrase comes from FIELDAPP_NEW_PASSPHRASE or is typed twice: at least 10 characters,"
+    " not only spaces."
+)  # users.MIN_PASSPHRASE_LENGTH; tests/test_input_hardening.py holds the two together
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_DAMAGED, EXIT_DISK = 0, 1, 2, 3, 4, 6
+EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 130, 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,21 +62,22 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--user", help="acting user (default: FIELDAPP_USER)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    init = commands.add_parser("init", help="create the store and its first supervisor")
+    init = commands.add_parser("init", help="create the store and its first supervisor", description=PASSPHRASE_RULE)
     init.add_argument("--office", help="this laptop's desa/kelurahan code")
     init.set_defaults(run=cmd_init)
 
     user = commands.add_parser("user", help="manage users (supervisors)")
     user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
-    add = user_commands.add_parser("add", help="add a user")
+    add = user_commands.add_parser("add", help="add a user", description=PASSPHRASE_RULE)
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=("operator", "supervisor"))
     add.set_defaults(run=cmd_user_add)
     for name, run, text in (
         ("disable", cmd_user_disable, "disable a user"),
+        ("enable", cmd_user_enable, "let a disabled user log in again"),
         ("reset", cmd_user_reset, "set a new passphrase for a user and lift a lockout"),
     ):
-        sub = user_commands.add_parser(name, help=text)
+        sub = user_commands.add_parser(name, help=text, description=PASSPHRASE_RULE if name == "reset" else None)
         sub.add_argument("name")
         sub.set_defaults(run=run)
     listing = user_commands.add_parser("list", help="list users")
@@ -80,7 +91,9 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
 
     records = commands.add_parser("list", help="list records, newest first (NIK masked)")
     records.add_argument("--status", help="only records in this state")
-    records.add_argument("--search", help="part of a name, or a whole NIK")
+    records.add_argument(
+        "--search", help="part of a name, or a whole NIK; '-' reads it from standard input (keeps a NIK out of ps)"
+    )
     records.add_argument("--limit", type=int, help="at most this many")
     records.add_argument("--json", action="store_true")
     records.set_defaults(run=cmd_list)
@@ -110,7 +123,9 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     export.add_argument("--json", action="store_true")
     export.set_defaults(run=cmd_export)
 
-    recover = commands.add_parser("recover", help="set a new passphrase with the recovery code")
+    recover = commands.add_parser(
+        "recover", help="set a new passphrase with the recovery code", description=PASSPHRASE_RULE
+    )
     recover.set_defaults(run=cmd_recover)
 
     demo = commands.add_parser("demo", help="run a demonstration in a temporary folder")
@@ -151,12 +166,35 @@ def main(argv: Sequence[str] | None = None, extend: Extension | None = None) -> 
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     else:
         setup_logging(args.data_dir)
-    return _run(args.run, args)
+    try:
+        code = _run(args.run, args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_after_closed_pipe()
+    return code
+
+
+def _quiet_after_closed_pipe() -> int:
+    """The reader went away (`fieldapp list | head -1`): stop without a word, like other tools.
+
+    Standard output is pointed at /dev/null so Python's own flush at exit cannot complain.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
 
 
 def _run(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return command(args)
+    except InputError as exc:  # not JSON records at all: with --json, still a JSON answer
+        log.info("input refused: %s", exc.code)
+        if getattr(args, "json", False):
+            emit_json({"saved": 0, "errors": [exc.as_dict()]})
+        else:
+            print(f"fieldapp: {exc.message_en}", file=sys.stderr)
+        return exc.exit_code
     except InvalidRecords as exc:
         _report_invalid(exc, getattr(args, "json", False))
         return exc.exit_code
@@ -165,8 +203,10 @@ def _run(command: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         print(f"fieldapp: {exc.message_en}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("fieldapp: interrupted", file=sys.stderr)
-        return 130
+        print("fieldapp: interrupted; every change is saved whole or not at all", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # a bug: log it without its message (it may hold data), say where
         log_crash(exc)
         print(f"fieldapp: internal error ({type(exc).__name__}); details are in the log", file=sys.stderr)
@@ -220,10 +260,19 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    with login(args) as store:
+        store.enable_user(args.name)
+    print(f"User {args.name!r} enabled.")
+    return EXIT_OK
+
+
 def cmd_user_reset(args: argparse.Namespace) -> int:
     with login(args) as store:
-        store.reset_passphrase(args.name, new_passphrase(f"New passphrase for {args.name}"))
+        target = store.reset_passphrase(args.name, new_passphrase(f"New passphrase for {args.name}"))
     print(f"Passphrase of {args.name!r} reset; any lockout lifted.")
+    if target.disabled:
+        print(f"{args.name!r} stays disabled: run 'fieldapp user enable {args.name}' to let them log in.")
     return EXIT_OK
 
 
@@ -248,26 +297,62 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_register(args: argparse.Namespace) -> int:
-    raw = read_records(args.file)
-    with login(args) as store:
-        ids = store.register(raw)
-    if args.json:
+    try:
+        raw = read_records(args.file)
+        store = login(args)
+    except KeyboardInterrupt:
+        raise Interrupted(saved=False) from None
+    with store:
+        before = store.count()
+        try:
+            ids = store.register(raw)
+            _print_saved(ids, args.json)
+        except KeyboardInterrupt:  # the batch is all or nothing: say which, from the store itself
+            raise Interrupted(saved=store.count() - before >= len(raw) > 0, batch=len(raw)) from None
+    return EXIT_OK
+
+
+def _print_saved(ids: list[str], as_json: bool) -> None:
+    if as_json:
         emit_json({"saved": len(ids), "ids": ids})
     else:
         print("\n".join(ids))
         print(f"{len(ids)} record(s) saved and queued for sync.", file=sys.stderr)
-    return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    search = _search_text(args.search)
     with login(args) as store:
-        found = store.summaries(args.status, args.search, args.limit)
+        found = store.summaries(args.status, search, args.limit)
     rows = [summary.as_dict() for summary in found]
     if args.json:
         emit_json(rows)
     else:
+        for row in rows:
+            if row["damaged"]:
+                row["full_name"] = "[damaged]"
         print_table(rows, ("id", "nik_masked", "full_name", "state", "version", "created_at"))
+    damaged = [summary.id for summary in found if summary.damaged]
+    if damaged:
+        print(
+            f"fieldapp: warning: {len(damaged)} record(s) could not be read (damaged): {', '.join(damaged)}; "
+            "run 'fieldapp verify' and tell IT",
+            file=sys.stderr,
+        )
     return EXIT_OK
+
+
+def _search_text(given: str | None) -> str | None:
+    """The search text; `-` reads it from standard input, so a NIK stays out of the process list."""
+    if given != "-":
+        return given
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError("standard input is not UTF-8 text", "masukan standar bukan teks UTF-8") from None
+    if not text.strip():
+        raise UsageError("no search text on standard input", "teks pencarian kosong")
+    return text.strip()
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -279,21 +364,48 @@ def cmd_show(args: argparse.Namespace) -> int:
     else:
         record = document.pop("record")
         for key, value in {**document, **record}.items():  # type: ignore[dict-item]
-            print(f"{key:>20}: {json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value}")
+            text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+            print(f"{key:>20}: {shown(text)}")  # old stores may hold control characters
     return EXIT_OK
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
     changes = read_records(args.file)
     if len(changes) != 1:
-        raise UsageError("edit takes one JSON object of the fields to change", "edit menerima satu objek JSON")
+        raise InputError(
+            "edit takes one JSON object of the fields to change", "edit menerima satu objek JSON", "not_one_object"
+        )
     with login(args) as store:
-        version = store.edit(args.id, changes[0])  # type: ignore[arg-type]
+        before = store.record_meta(args.id)
+        version = store.edit(before.id, changes[0])  # type: ignore[arg-type]
+    changed = version != before.version
+    if changed and before.state == "verified":
+        print(
+            "fieldapp: warning: this record was verified; the new version goes back to the server for review",
+            file=sys.stderr,
+        )
     if args.json:
-        emit_json({"id": args.id, "version": version})
-    else:
+        emit_json({"id": before.id, "version": version, "changed": changed})
+    elif changed:
         print(f"Saved version {version}; queued for sync.")
+    else:
+        print(f"No change: the record stays at version {version}; nothing queued.")
     return EXIT_OK
+
+
+class Interrupted(FieldappError):
+    """Ctrl+C during a batch: the message says whether the batch was saved (it is all or none)."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, saved: bool, batch: int = 0) -> None:
+        if saved:
+            english = f"interrupted after the batch was saved: all {batch} record(s) are saved and queued for sync"
+            indonesian = f"dihentikan setelah semua {batch} data tersimpan dan masuk antrean"
+        else:
+            english = "interrupted before the batch was saved: nothing was saved; run the command again"
+            indonesian = "dihentikan sebelum disimpan: tidak ada data yang tersimpan; jalankan lagi"
+        super().__init__(english, indonesian)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

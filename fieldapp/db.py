@@ -8,33 +8,82 @@ every write goes through `transaction()`, so the code says exactly where each on
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from fieldapp.errors import DiskProblem, StoreDamaged
+from fieldapp.errors import disk_problem as problem_for_errno
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536  # 64 MiB of page cache: the blind-index pages of 100,000 records stay in memory
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection with the store's pragmas; StoreDamaged if the file is not a database."""
+    """A connection with the store's pragmas; DiskProblem or StoreDamaged if it cannot be used."""
     # check_same_thread=False: a Store may be made on one thread and handed to a worker, as
     # long as one thread at a time uses it (Store.clone() gives each worker its own).
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise disk_problem(exc, path) or damaged(exc) from None
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        raise damaged(exc) from None
+        raise disk_problem(exc, path) or damaged(exc) from None
     _restrict(path)
     return conn
+
+
+def check_is_store(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not a fieldapp store.
+
+    An empty file or another program's SQLite database would otherwise be turned into a store
+    by the first migration; opening it read-only first keeps it exactly as it was.
+    """
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise problem_for_errno(exc.errno or errno.EIO) from None
+    if magic != SQLITE_MAGIC:
+        raise not_a_store()
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise disk_problem(exc, path) or damaged(exc) from None
+    try:
+        found = probe.execute("SELECT 1 FROM meta WHERE key = 'store_id'").fetchone()
+    except sqlite3.Error as exc:  # "no such table" (another program's file) falls through
+        problem = disk_problem(exc, path)
+        if problem is not None:
+            raise problem from None
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_CORRUPT:
+            raise damaged(exc) from None
+        found = None
+    finally:
+        probe.close()
+    if found is None:
+        raise not_a_store()
+
+
+def not_a_store() -> StoreDamaged:
+    return StoreDamaged(
+        "the file in the data folder is not a fieldapp store (empty, or another program's file); "
+        "it was left untouched. Check --data-dir, or move the file away and run 'fieldapp init'",
+        "berkas di folder data bukan penyimpanan fieldapp (kosong, atau milik program lain); berkas itu "
+        "tidak diubah. Periksa folder data, atau pindahkan berkasnya lalu jalankan 'fieldapp init'",
+    )
 
 
 def damaged(exc: sqlite3.DatabaseError) -> StoreDamaged:
@@ -57,21 +106,45 @@ def _restrict(path: Path) -> None:
 _DISK_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN}
 
 
-def disk_problem(exc: sqlite3.Error) -> DiskProblem | None:
-    """A disk that is full, read-only or failing, as an error a user can act on; None otherwise."""
+def disk_problem(exc: sqlite3.Error, path: Path | None = None) -> DiskProblem | None:
+    """A disk or folder that refused (full, read-only, no permission, failing); None otherwise.
+
+    SQLite reports a read-only file, a read-only disk and a folder without permission alike
+    ("attempt to write a readonly database", "unable to open database file"), so the folder
+    itself is looked at to name the real cause.
+    """
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None or code & 0xFF not in _DISK_CODES:
         return None
-    if code & 0xFF == sqlite3.SQLITE_READONLY:
-        return DiskProblem(
-            "the data folder is read-only; nothing was saved. Ask IT to make it writable",
-            "folder data tidak bisa ditulisi; data ini belum tersimpan. Minta petugas TI memperbaikinya",
-        )
-    return DiskProblem(
-        "the disk is full or failing; nothing was saved. Free some space (or ask IT), then save again",
-        "disk penuh atau bermasalah; data ini belum tersimpan. Kosongkan ruang disk (atau hubungi TI), "
-        "lalu simpan lagi",
-    )
+    if code & 0xFF == sqlite3.SQLITE_FULL:
+        return problem_for_errno(errno.ENOSPC)
+    return problem_for_errno(diagnose(path))
+
+
+def diagnose(path: Path | None) -> int:
+    """Why the disk refused the store at `path`, as an errno value (EIO when no cause is seen)."""
+    if path is None:
+        return errno.EIO
+    folder = Path(path).parent
+    try:
+        disk = os.statvfs(folder)
+    except OSError as exc:
+        return exc.errno or errno.EIO
+    if disk.f_flag & os.ST_RDONLY:
+        return errno.EROFS
+    wanted = os.R_OK | os.W_OK
+    if not os.access(folder, wanted | os.X_OK) or (Path(path).exists() and not os.access(path, wanted)):
+        return errno.EACCES
+    if disk.f_bavail * disk.f_frsize < 1024 * 1024:
+        return errno.ENOSPC
+    return errno.EIO
+
+
+def _path_of(conn: sqlite3.Connection) -> Path | None:
+    with contextlib.suppress(sqlite3.Error):
+        row = conn.execute("PRAGMA database_list").fetchone()
+        return Path(row[2]) if row and row[2] else None
+    return None
 
 
 @contextlib.contextmanager
@@ -90,7 +163,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        problem = disk_problem(exc)
+        problem = disk_problem(exc, _path_of(conn))
         if problem is None:
             raise
         _rollback(conn)

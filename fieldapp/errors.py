@@ -53,7 +53,13 @@ class StoreDamaged(FieldappError):
 
 
 class DiskProblem(FieldappError):
-    """The disk refused a write: full, read-only, or failing. What was being saved was not saved."""
+    """The disk or folder refused: full, read-only, no permission, or failing.
+
+    Its own exit code (6), apart from damage (4): the data is fine and must not be "restored"
+    over with an older backup; the remedy is space, permissions or a writable disk.
+    """
+
+    exit_code = 6
 
 
 _OS_REASONS = {
@@ -73,6 +79,43 @@ def describe_os_error(exc: OSError) -> tuple[str, str]:
     """Why a file operation failed, in English and Indonesian (never the file's contents)."""
     english, indonesian = _OS_REASONS.get(exc.errno or 0, (exc.strerror or type(exc).__name__,) * 2)
     return english, indonesian
+
+
+_REMEDIES = {
+    errno.ENOSPC: ("free some space on the disk, then try again", "kosongkan ruang disk, lalu coba lagi"),
+    errno.EFBIG: ("free some space on the disk, then try again", "kosongkan ruang disk, lalu coba lagi"),
+    errno.EDQUOT: ("ask IT to raise the disk quota", "minta petugas TI menaikkan kuota disk"),
+    errno.EROFS: (
+        "ask IT to make the disk writable (it may be mounted read-only)",
+        "minta petugas TI membuat disk bisa ditulisi",
+    ),
+    errno.EACCES: (
+        "run fieldapp as the account that owns the data folder, or ask IT to fix its permissions",
+        "jalankan fieldapp dengan akun pemilik folder data, atau minta petugas TI memperbaiki izinnya",
+    ),
+    errno.EIO: (
+        "ask IT to check the disk before saving more, and copy the data folder to a safe place",
+        "minta petugas TI memeriksa disk sebelum menyimpan lagi, dan salin folder data ke tempat aman",
+    ),
+}
+_REMEDIES[errno.EPERM] = _REMEDIES[errno.EACCES]
+
+
+def disk_problem(code: int, saved_nothing: bool = True) -> DiskProblem:
+    """The user-facing error for a disk or folder that refused (`code` is an errno value).
+
+    It names the cause and the remedy, and says that nothing already saved was lost. It never
+    says "damaged" or "restore a backup": that advice makes people overwrite good data.
+    """
+    cause_en, cause_id = _OS_REASONS.get(code, _OS_REASONS[errno.EIO])
+    todo_en, todo_id = _REMEDIES.get(code, _REMEDIES[errno.EIO])
+    done_en = "this change was not saved; nothing saved before was lost" if saved_nothing else "nothing was lost"
+    done_id = (
+        "perubahan ini belum tersimpan; data yang sudah tersimpan tidak hilang"
+        if saved_nothing
+        else "tidak ada data yang hilang"
+    )
+    return DiskProblem(f"{cause_en}: {done_en}. To fix: {todo_en}", f"{cause_id}: {done_id}. Solusi: {todo_id}")
 
 
 class StoreTooNew(FieldappError):

@@ -9,6 +9,7 @@ it, it is audited by the store, and the file is written whole or not at all.
 from __future__ import annotations
 
 import csv
+import errno
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from fieldapp import records, timestamps
 from fieldapp.crypto import SubKeys
-from fieldapp.errors import StoreDamaged, UsageError, describe_os_error
+from fieldapp.errors import FieldappError, StoreDamaged, UsageError, describe_os_error, disk_problem
 from fieldapp.files import written_whole
 from fieldapp.regions import regions
 from fieldapp.registration import ADDRESS_FIELDS, RECORD_FIELDS
@@ -150,9 +151,12 @@ def write_csv(conn: sqlite3.Connection, keys: SubKeys, path: Path, progress: Pro
     return written, damaged
 
 
-def _cannot_write(target: Path, exc: OSError) -> UsageError:
+def _cannot_write(target: Path, exc: OSError) -> FieldappError:
+    """Why the export file could not be written, without its name (names can hold personal data)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+        return disk_problem(exc.errno)
     english, indonesian = describe_os_error(exc)
     return UsageError(
-        f"cannot write {target.name}: {english}; choose another folder or free some disk space",
-        f"tidak dapat menulis {target.name}: {indonesian}; pilih folder lain atau kosongkan ruang disk",
+        f"cannot write the export file: {english}; choose another folder",
+        f"berkas ekspor tidak dapat ditulis: {indonesian}; pilih folder lain",
     )

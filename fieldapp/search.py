@@ -9,11 +9,15 @@ and is rebuilt when SQLite's `data_version` shows another process wrote.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 from fieldapp.crypto import SubKeys
+from fieldapp.errors import StoreDamaged
 from fieldapp.records import open_search_name
 from fieldapp.regions import fold
+
+log = logging.getLogger(__name__)
 
 
 class NameIndex:
@@ -27,9 +31,17 @@ class NameIndex:
         data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if self._names is None or data_version != self._data_version:
             rows = self._conn.execute("SELECT id, version, search FROM records ORDER BY seq")
-            self._names = {rid: open_search_name(self._keys, rid, version, blob) for rid, version, blob in rows}
+            self._names = {rid: self._name(rid, version, blob) for rid, version, blob in rows}
             self._data_version = data_version
         return self._names
+
+    def _name(self, record_id: str, version: int, blob: bytes) -> str:
+        """The folded name, or "" for a damaged one: it matches no search but breaks none."""
+        try:
+            return open_search_name(self._keys, record_id, version, blob)
+        except StoreDamaged:
+            log.warning("record %s: its search name fails its integrity check", record_id)
+            return ""
 
     def matching(self, text: str) -> list[str]:
         """Ids of records whose name contains `text`, newest first."""

@@ -7,9 +7,12 @@ with its outbox and audit entries in one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import logging
 import os
+import shutil
 import sqlite3
 import time
 import uuid
@@ -21,6 +24,7 @@ from pathlib import Path
 from fieldapp import (
     audit,
     crypto,
+    errors,
     integrity,
     keyring,
     outbox,
@@ -31,7 +35,7 @@ from fieldapp import (
     timestamps,
     users,
 )
-from fieldapp.db import connect, damaged, transaction
+from fieldapp.db import check_is_store, connect, damaged, disk_problem, transaction
 from fieldapp.errors import (
     AuthError,
     InvalidRecords,
@@ -99,22 +103,20 @@ class Store(SyncSide):
         users.check_passphrase(passphrase)
         office_code = _check_office(office)
         path = Path(data_dir) / STORE_FILE
-        if path.exists():
+        if _exists(path):
             raise UsageError(f"a store already exists in {data_dir}", f"penyimpanan sudah ada di {data_dir}")
-        Path(data_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
-        conn = connect(path)
-        schema.migrate(conn)
-        store_key = crypto.new_key()
-        now = utc_now()
-        with transaction(conn):
-            keyring.set_meta(conn, "store_id", str(uuid.uuid4()))
-            keyring.set_meta(conn, "office", office_code)
-            keyring.set_meta(conn, "created_at", now)
-            users.insert(conn, supervisor, "supervisor", passphrase, store_key, now)
-            code = keyring.new_recovery(conn, store_key)
-            audit.append(
-                conn, crypto.SubKeys.derive(store_key).audit, now, supervisor, "init", None, f"office={office_code}"
-            )
+        made = _make_folder(Path(data_dir))
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = connect(path)
+            _migrate(conn, path)
+            store_key = crypto.new_key()
+            code = _first_rows(conn, supervisor, passphrase, store_key, office_code)
+        except BaseException:  # a failed init leaves nothing behind: no half-made store to trip over
+            if conn is not None:
+                conn.close()
+            _remove_new_store(path, made)
+            raise
         store = cls(conn, path)
         store._unlock(users.find(conn, supervisor), store_key)  # type: ignore[arg-type]
         log.info("store created")
@@ -122,18 +124,24 @@ class Store(SyncSide):
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
+        """Open an existing store; never creates one (nor its folder), never writes a foreign file."""
         path = Path(data_dir) / STORE_FILE
-        if not path.exists():
+        try:
+            path.stat()
+        except FileNotFoundError:
             raise UsageError(
                 f"no store in {data_dir}; run 'fieldapp init' first",
                 f"belum ada penyimpanan di {data_dir}; jalankan 'fieldapp init' dulu",
-            )
+            ) from None
+        except OSError as exc:  # a folder this account may not enter, say
+            raise errors.disk_problem(exc.errno or errno.EIO) from None
+        check_is_store(path)
         conn = connect(path)
         try:
-            schema.migrate(conn)
-        except sqlite3.DatabaseError as exc:
+            _migrate(conn, path)
+        except BaseException:
             conn.close()
-            raise damaged(exc) from None
+            raise
         return cls(conn, path)
 
     def clone(self) -> Store:
@@ -178,10 +186,8 @@ class Store(SyncSide):
         if user is None or user.disabled:
             raise AuthError(f"no active user {name!r}", f"tidak ada pengguna aktif {name!r}")
         self._refuse_if_locked(user)
-        params, salt, wrapped = users.wrapped_key(self._conn, name)
-        kek = crypto.derive_kek(passphrase, salt, params)
         try:
-            store_key = crypto.unwrap_key(kek, wrapped, users.wrap_context(name))
+            store_key = users.unwrap_store_key(self._conn, name, passphrase)
         except crypto.Tampered:
             raise self._count_failure(user) from None
         self._unlock(user, store_key)
@@ -298,7 +304,16 @@ class Store(SyncSide):
             users.set_disabled(self._conn, target.name, utc_now())
             self._audit("user_disable", detail=f"user={name}")
 
-    def reset_passphrase(self, name: str, passphrase: str) -> None:
+    def enable_user(self, name: str) -> None:
+        """Let a disabled user log in again (with the passphrase they had, or a reset one)."""
+        self._require("supervisor")
+        target = self._existing_user(name)
+        with transaction(self._conn):
+            users.set_disabled(self._conn, target.name, utc_now(), disabled=False)
+            self._audit("user_enable", detail=f"user={name}")
+
+    def reset_passphrase(self, name: str, passphrase: str) -> User:
+        """Set a user's passphrase and lift a lockout; returns the user (still disabled if it was)."""
         self._require("supervisor")
         users.check_passphrase(passphrase)
         target = self._existing_user(name)
@@ -306,6 +321,7 @@ class Store(SyncSide):
         with transaction(self._conn):
             users.set_passphrase(self._conn, target.name, passphrase, store_key, utc_now())
             self._audit("user_reset", detail=f"user={name}")
+        return self._existing_user(name)
 
     def users(self) -> list[User]:
         self._require("supervisor")
@@ -372,7 +388,11 @@ class Store(SyncSide):
         return record_id
 
     def edit(self, record_id: str, changes: dict[str, object]) -> int:
-        """Save a new version with `changes` applied; returns the new version number."""
+        """Save a new version with `changes` applied; returns the record's version number after it.
+
+        An edit that changes nothing (after the rules' normalising) saves nothing and queues
+        nothing: it returns the current version. To send an unchanged record again, `resend()`.
+        """
         keys = self._require()
         from fieldapp.validation import check  # late, as in register()
 
@@ -381,11 +401,26 @@ class Store(SyncSide):
         current = records.load(self._conn, keys, self._meta(record_id))
         merged = {**current.registration.to_json(), **changes}
         reg, problems = check(merged, local_day(current.meta.created_at))
+        if reg is not None and not problems and reg == current.registration:
+            return current.meta.version
+        return self._save_version(keys, current.meta.id, reg, problems, "edit")
+
+    def resend(self, record_id: str) -> int:
+        """A new, unchanged version, queued: the server judges the record again (after a fix on
+        its side, or a re-enrolment); returns the new version number."""
+        keys = self._require()
+        current = records.load(self._conn, keys, self._meta(record_id))
+        return self._save_version(keys, current.meta.id, current.registration, [], "resend")
+
+    def _save_version(
+        self, keys: crypto.SubKeys, record_id: str, reg: Registration | None, problems: list[Problem], action: str
+    ) -> int:
+        """Write the next version of a record, queued and audited, if the store's rules allow it."""
         now = utc_now()
         with transaction(self._conn):
-            meta = self._meta(current.meta.id)  # re-read inside the write lock
+            meta = self._meta(record_id)  # re-read inside the write lock
             if reg is not None:
-                problems += self._store_rule_problems(keys, [(0, reg)], editing=meta.id)
+                problems = problems + self._store_rule_problems(keys, [(0, reg)], editing=meta.id)
             if problems:
                 raise InvalidRecords(problems)
             new_meta = RecordMeta(
@@ -393,9 +428,14 @@ class Store(SyncSide):
             )
             records.write_version(self._conn, keys, new_meta, reg)  # type: ignore[arg-type]
             outbox.enqueue(self._conn, meta.id, new_meta.version, now)
-            self._audit("edit", meta.id, f"version={new_meta.version}")
+            self._audit(action, meta.id, f"version={new_meta.version}")
         self._names.remember(meta.id, reg.full_name)  # type: ignore[union-attr]
         return new_meta.version
+
+    def record_meta(self, record_id: str) -> RecordMeta:
+        """A record's state, version and owner by id or unique prefix (nothing is decrypted)."""
+        self._require()
+        return self._meta(record_id)
 
     def show(self, record_id: str) -> StoredRecord:
         """The full record, decrypted on purpose: this is audited as a view."""
@@ -508,14 +548,26 @@ class Store(SyncSide):
         return outbox.pending_count(self._conn)
 
     def _meta(self, record_id: str) -> RecordMeta:
-        """A record by its id or an unambiguous prefix of at least 8 characters."""
+        """A record by its id or an unambiguous prefix of at least 8 characters.
+
+        The messages never repeat what was asked for: someone may have typed a NIK or a name
+        where the id belongs, and messages reach the log.
+        """
         meta = records.find_meta(self._conn, record_id)
         if meta is None and len(record_id) >= 8:
             found = records.ids_starting_with(self._conn, record_id)
-            if len(found) == 1:
+            if len(found) > 1:
+                raise UsageError(
+                    "ambiguous record id: more than one record starts with it; give more of the id",
+                    "nomor data ambigu: lebih dari satu data diawali dengan itu; ketik lebih lengkap",
+                )
+            if found:
                 meta = records.find_meta(self._conn, found[0])
         if meta is None:
-            raise UsageError(f"no record {record_id!r}", f"tidak ada data {record_id!r}")
+            raise UsageError(
+                "no record with that id (give a record id from 'fieldapp list', not a NIK or a name)",
+                "tidak ada data dengan nomor itu (pakai nomor data dari daftar, bukan NIK atau nama)",
+            )
         return meta
 
     # -- integrity -------------------------------------------------------------------------
@@ -543,13 +595,69 @@ class Store(SyncSide):
         """Write every record, decrypted, to a CSV file the supervisor chose; audited."""
         keys = self._require("supervisor")
         written, damaged = reports.write_csv(self._conn, keys, Path(path), progress)
-        with transaction(self._conn):
-            self._audit("export", detail=f"records={written} damaged={damaged} file={Path(path).name}")
+        try:
+            with transaction(self._conn):
+                self._audit("export", detail=f"records={written} damaged={damaged} file={Path(path).name}")
+        except BaseException:  # an export the audit log cannot record does not happen
+            Path(path).unlink(missing_ok=True)
+            raise
         return written, damaged
 
     def audit_log(self, limit: int | None = None) -> list[audit.AuditEntry]:
         self._require("supervisor")
         return audit.entries(self._conn, limit)
+
+
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a folder this account may not look into is the user's DiskProblem."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        raise errors.disk_problem(exc.errno or errno.EIO) from None
+
+
+def _make_folder(folder: Path) -> Path | None:
+    """Make the data folder (0700); returns the topmost folder that did not exist before."""
+    topmost = None
+    for candidate in [folder, *folder.parents]:
+        if _exists(candidate):
+            break
+        topmost = candidate
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.disk_problem(exc.errno or errno.EIO) from None
+    return topmost
+
+
+def _remove_new_store(path: Path, made: Path | None) -> None:
+    """Undo a failed `create`: its files, and the folders it made (nothing that was there before)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+
+
+def _first_rows(conn: sqlite3.Connection, supervisor: str, passphrase: str, store_key: bytes, office: str) -> str:
+    """The new store's identity, first supervisor, recovery code and first audit entry."""
+    now = utc_now()
+    with transaction(conn):
+        keyring.set_meta(conn, "store_id", str(uuid.uuid4()))
+        keyring.set_meta(conn, "office", office)
+        keyring.set_meta(conn, "created_at", now)
+        users.insert(conn, supervisor, "supervisor", passphrase, store_key, now)
+        code = keyring.new_recovery(conn, store_key)
+        audit.append(conn, crypto.SubKeys.derive(store_key).audit, now, supervisor, "init", None, f"office={office}")
+    return code
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema up to date; a refusing disk or a damaged file as the user's error."""
+    try:
+        schema.migrate(conn)
+    except sqlite3.Error as exc:
+        raise disk_problem(exc, path) or damaged(exc) from None
 
 
 def _check_state(state: str | None) -> None:

@@ -175,7 +175,7 @@ def test_export_writes_every_record_to_csv_for_a_supervisor_only(cli, store, peo
     refused = cli("export", "--out", str(target), user=OPERATOR, passphrase=OPERATOR_PASS)
     assert refused.code == 3 and not target.exists()
     missing_folder = cli("export", "--out", str(target))
-    assert missing_folder.code == 2 and "cannot write export.csv" in missing_folder.err
+    assert missing_folder.code == 2 and "cannot write the export file: the folder does not exist" in missing_folder.err
     assert not list(tmp_path.rglob("*.partial"))
     target.parent.mkdir()
     done = cli("export", "--out", str(target), "--json")

@@ -97,7 +97,7 @@ def test_a_file_that_is_not_a_database_exits_4(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / STORE_FILE).write_bytes(b"this is not sqlite" * 100)
     result = run_process(["list"], data_dir)
-    assert result.returncode == 4 and "damaged" in result.stderr
+    assert result.returncode == 4 and "not a fieldapp store" in result.stderr
 
 
 def test_wrong_passphrase_exits_3_and_lockout_holds_across_processes(data_dir: Path, people: list) -> None:

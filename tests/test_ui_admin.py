@@ -140,6 +140,21 @@ def test_disable_a_user_and_not_yourself(qtbot, data_dir: Path, sessions, answer
     assert _status_of(screen, SUPERVISOR) == "aktif"
 
 
+def test_a_disabled_user_is_enabled_again_and_can_log_in(qtbot, data_dir: Path, sessions, answers) -> None:
+    make_store(data_dir)
+    screen = _users_screen(qtbot, sessions(data_dir))
+    screen.select_user(OPERATOR)
+    assert not screen.enable_button.isEnabled()
+    screen.disable_selected()
+    qtbot.waitUntil(lambda: _status_of(screen, OPERATOR) == "nonaktif", timeout=WAIT_MS)
+    screen.select_user(OPERATOR)
+    assert screen.enable_button.isEnabled() and not screen.disable_button.isEnabled()
+    qtbot.mouseClick(screen.enable_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _status_of(screen, OPERATOR) == "aktif", timeout=WAIT_MS)
+    assert "dapat masuk lagi" in screen.message.text()
+    _fresh_login(data_dir, OPERATOR, OPERATOR_PASS).close()
+
+
 def test_disable_cancelled_changes_nothing(qtbot, data_dir: Path, sessions, monkeypatch) -> None:
     make_store(data_dir)
     screen = _users_screen(qtbot, sessions(data_dir))
@@ -253,7 +268,7 @@ def test_export_to_an_unwritable_place_says_so_and_leaves_nothing(
     monkeypatch.setattr(screen, "choose_export_path", lambda: target)
     screen.export()
     qtbot.waitUntil(lambda: "gagal" in screen.status.text(), timeout=WAIT_MS)
-    assert any("tidak dapat menulis" in text for _title, text in answers)
+    assert any("tidak dapat ditulis" in text for _title, text in answers)
     assert screen.export_button.isEnabled()
     assert not target.exists() and not list(tmp_path.rglob("*.partial"))
     actions = [entry.action for entry in on_lane(session, lambda ctx: ctx.store.audit_log())]

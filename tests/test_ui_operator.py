@@ -100,9 +100,9 @@ def test_the_operator_logs_in_after_a_wrong_passphrase_and_registers_an_applican
     assert panel.receipt.full_name == person["full_name"] and panel.receipt.nik_masked.endswith(person["nik"][-4:])
     pdf = tmp_path / "receipt.pdf"
     panel.write_pdf(pdf)
+    qtbot.waitUntil(lambda: "PDF" in panel.saved_note.text())  # audited first, then written
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
     record_id = panel.receipt.record_id
-    qtbot.waitUntil(lambda: "PDF" in panel.saved_note.text())
     session.shutdown()
     with Store.open(data_dir) as store:
         store.login(SUPERVISOR, SUPERVISOR_PASS)

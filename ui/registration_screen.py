@@ -79,17 +79,25 @@ class ReceiptPanel(QWidget):
         return path
 
     def write_pdf(self, path: Path) -> None:
-        """Write the PDF (a few milliseconds) and audit it on the database worker."""
+        """Audit the receipt on the database worker, then write the PDF (a few milliseconds).
+
+        The audit entry comes first: a receipt (it shows the applicant's name) that the audit
+        log could not record, on a full disk say, is not written.
+        """
         assert self.receipt is not None
-        record_id = self.receipt.record_id
+        receipt = self.receipt
+        self.session.op(self, lambda ctx: ctx.store.note_receipt(receipt.record_id)).success(
+            lambda _: self._save_pdf(receipt, path)
+        ).run()
+
+    def _save_pdf(self, receipt: receipts.Receipt, path: Path) -> None:
         try:
-            receipts.save_pdf(self.receipt, path)
+            receipts.save_pdf(receipt, path)
         except Exception as exc:  # shown by the one error mapper
             from ui.errors import show_error
 
             show_error(self, exc)
             return
-        self.session.op(self, lambda ctx: ctx.store.note_receipt(record_id)).run()
         self.saved_note.setText(self.tr("PDF disimpan: {0}").format(path.name))
 
     def print(self) -> None:
@@ -98,9 +106,11 @@ class ReceiptPanel(QWidget):
         if self.receipt is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() and receipts.print_receipt(self.receipt, printer):
-            record_id = self.receipt.record_id
-            self.session.op(self, lambda ctx: ctx.store.note_receipt(record_id)).run()
+        if QPrintDialog(printer, self).exec():
+            receipt = self.receipt
+            self.session.op(self, lambda ctx: ctx.store.note_receipt(receipt.record_id)).success(
+                lambda _: receipts.print_receipt(receipt, printer)
+            ).run()
 
 
 class Screen(QWidget):

@@ -279,7 +279,7 @@ class Screen(QWidget):
         if summary is None:
             return
         record_id = summary.id
-        self.session.op(self, lambda ctx: ctx.store.edit(record_id, {})).success(self._resent).run()
+        self.session.op(self, lambda ctx: ctx.store.resend(record_id)).success(self._resent).run()
 
     def _resent(self, _version: int) -> None:
         self.session.notify("records")

@@ -1,4 +1,4 @@
-"""Supervisors manage the laptop's users: list them, add one, disable one, reset a passphrase.
+"""Supervisors manage the laptop's users: list them, add one, disable or enable one, reset a passphrase.
 
 Every rule (name format, passphrase length, not disabling yourself) is the core's: the screen
 sends what was typed and shows the core's message next to the form. The only check here is
@@ -168,11 +168,14 @@ class ResetForm(QGroupBox):
             self.passphrase.setFocus()
             return
         self.session.op(self, lambda ctx: ctx.store.reset_passphrase(name, passphrase)).success(
-            lambda _result: self._done(name)
+            lambda user: self._done(name, user.disabled)
         ).failure(_refusal(self.message, self)).run()
 
-    def _done(self, name: str) -> None:
-        say(self.message, self.tr("Kata sandi {0} sudah diganti.").format(name), ok=True)
+    def _done(self, name: str, still_disabled: bool) -> None:
+        text = self.tr("Kata sandi {0} sudah diganti.").format(name)
+        if still_disabled:
+            text += " " + self.tr('Pengguna ini tetap nonaktif; pilih "Aktifkan lagi" agar bisa masuk.')
+        say(self.message, text, ok=True)
         self.session.notify("users")
 
 
@@ -187,6 +190,10 @@ class Screen(QWidget):
         self.disable_button = QPushButton(self.tr("Non&aktifkan pengguna"))
         self.disable_button.setEnabled(False)
         self.disable_button.clicked.connect(self.disable_selected)
+        self.enable_button = QPushButton(self.tr("Aktif&kan lagi"))
+        self.enable_button.setToolTip(self.tr("Izinkan pengguna yang dinonaktifkan masuk lagi"))
+        self.enable_button.setEnabled(False)
+        self.enable_button.clicked.connect(self.enable_selected)
         self.message = message_label()
         self.add_form = AddUserForm(session, self)
         self.reset_form = ResetForm(session, self)
@@ -219,6 +226,7 @@ class Screen(QWidget):
         left.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.disable_button)
+        buttons.addWidget(self.enable_button)
         buttons.addStretch(1)
         left.addLayout(buttons)
         left.addWidget(self.message)
@@ -292,6 +300,7 @@ class Screen(QWidget):
         name = self.selected_name()
         user = next((u for u in self.users if u.name == name), None)
         self.disable_button.setEnabled(user is not None and not user.disabled)
+        self.enable_button.setEnabled(user is not None and user.disabled)
         self.reset_form.select(name)
 
     # -- disabling -------------------------------------------------------------------------------
@@ -316,4 +325,17 @@ class Screen(QWidget):
 
     def _disabled(self, name: str) -> None:
         say(self.message, self.tr("{0} dinonaktifkan.").format(name), ok=True)
+        self.session.notify("users")
+
+    def enable_selected(self) -> None:
+        """No question asked: enabling takes nothing away, and disabling again is one click."""
+        name = self.selected_name()
+        if not name:
+            return
+        self.session.op(self, lambda ctx: ctx.store.enable_user(name)).success(
+            lambda _result: self._enabled(name)
+        ).failure(_refusal(self.message, self)).run()
+
+    def _enabled(self, name: str) -> None:
+        say(self.message, self.tr("{0} dapat masuk lagi.").format(name), ok=True)
         self.session.notify("users")

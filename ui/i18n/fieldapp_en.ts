@@ -926,6 +926,10 @@
         <source>Kata sandi {0} sudah diganti.</source>
         <translation>Passphrase of {0} has been changed.</translation>
     </message>
+    <message>
+        <source>Pengguna ini tetap nonaktif; pilih &quot;Aktifkan lagi&quot; agar bisa masuk.</source>
+        <translation>This user stays disabled; choose &quot;Enable again&quot; to let them log in.</translation>
+    </message>
 </context>
 <context>
     <name>Screen</name>
@@ -1238,6 +1242,14 @@ This export is recorded in the audit log. Continue?</translation>
         <translation>&amp;Deactivate user</translation>
     </message>
     <message>
+        <source>Aktif&amp;kan lagi</source>
+        <translation>E&amp;nable again</translation>
+    </message>
+    <message>
+        <source>Izinkan pengguna yang dinonaktifkan masuk lagi</source>
+        <translation>Let a disabled user log in again</translation>
+    </message>
+    <message>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
@@ -1288,6 +1300,10 @@ This export is recorded in the audit log. Continue?</translation>
     <message>
         <source>{0} dinonaktifkan.</source>
         <translation>{0} deactivated.</translation>
+    </message>
+    <message>
+        <source>{0} dapat masuk lagi.</source>
+        <translation>{0} can log in again.</translation>
     </message>
 </context>
 <context>
