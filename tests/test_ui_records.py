@@ -362,6 +362,33 @@ def test_the_server_verdict_is_shown_in_words(qtbot, data_dir: Path, ids, owner:
         shut(session)
 
 
+@pytest.mark.parametrize("answer", ["No", "Yes"])
+def test_editing_a_verified_record_asks_first(qtbot, data_dir: Path, ids, owner: QWidget, monkeypatch, answer) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    with sqlite3.connect(data_dir / STORE_FILE) as conn:
+        conn.execute("UPDATE records SET state = 'verified' WHERE id = ?", (ids[-1],))
+    asked: list[str] = []
+
+    def reply(_parent, _title, text, *_args, **_kwargs):
+        asked.append(text)
+        return getattr(QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(reply))
+    session = logged_in(data_dir)
+    try:
+        screen = Screen(session, owner)
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=WAIT_MS)
+        screen.open_id(ids[-1])
+        qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.view is not None, timeout=WAIT_MS)
+        screen.dialog.edit_button.click()
+        assert len(asked) == 1 and "diperiksa ulang" in asked[0]
+        assert (screen.dialog.form is not None) == (answer == "Yes")
+        screen.dialog.reject()
+    finally:
+        shut(session)
+
+
 def test_a_damaged_record_does_not_open_and_says_why(
     qtbot, data_dir: Path, ids, owner: QWidget, warnings: list[str], store_log: list[str]
 ) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -346,6 +347,8 @@ class RecordDialog(QDialog):
         """Open the registration form on this record, inside the dialog."""
         if self.view is None or self.form is not None:
             return
+        if self.view.stored.meta.state == "verified" and not self._confirm_reopen():
+            return
         from ui.registration_form import RegistrationForm  # made on use: the form is the larger module
 
         record_id = self.view.stored.meta.id
@@ -361,6 +364,20 @@ class RecordDialog(QDialog):
             self.pages.addWidget(form)
             self.pages.setCurrentWidget(form)
         self.setWindowTitle(self.tr("Ubah data pendaftar {0}").format(short_number(record_id)))
+
+    def _confirm_reopen(self) -> bool:
+        """A verified record that is changed goes back to the server's review: say so first."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Data sudah diverifikasi"),
+            self.tr(
+                "Data ini sudah diverifikasi server. Jika diubah, versi barunya dikirim lagi dan "
+                "diperiksa ulang (statusnya kembali menunggu). Tetap ubah?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _saved(self, record_id: str) -> None:
         self._edit_done()  # the form has told the other screens (session.notify) already

@@ -626,6 +626,14 @@
         <source>Ubah data pendaftar {0}</source>
         <translation>Edit applicant record {0}</translation>
     </message>
+    <message>
+        <source>Data sudah diverifikasi</source>
+        <translation>Record already verified</translation>
+    </message>
+    <message>
+        <source>Data ini sudah diverifikasi server. Jika diubah, versi barunya dikirim lagi dan diperiksa ulang (statusnya kembali menunggu). Tetap ubah?</source>
+        <translation>The server has verified this record. If you change it, the new version is sent again and reviewed again (its state goes back to pending). Change it anyway?</translation>
+    </message>
 </context>
 <context>
     <name>RecordsModel</name>
