@@ -9,30 +9,78 @@
 The database is `--db`, else FIELDAPP_SERVER_DB, else a SQLite file in the user data folder.
 The key file is `--key-file`, else FIELDAPP_SERVER_KEY_FILE, else `server.key` beside the
 default database; it is created (mode 0600) on first start.
+
+Exit codes: 0 done, 2 refused (a wrong argument, a database or port that cannot be used, an
+unknown device or record; one line on stderr says why). Anything else is a bug.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
+import math
 import os
 import socket
 import sys
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
+from fieldapp.errors import FieldappError, UsageError, describe_os_error
 from sync.server import admin
-from sync.server.database import connect, upgrade
-from sync.server.keys import load_or_create
+from sync.server.database import DATABASE_ERRORS, describe_failure, open_database
 
 DEFAULT_PORT = 8765
+MAX_TTL_HOURS = 24 * 365  # a code meant for next year is a code someone will find first
+EXIT_REFUSED = 2
+MAX_REASON = 500  # the column's width (storage.records.reason)
+
+
+class ServeError(UsageError):
+    """`serve` cannot start as asked (port taken, TLS files unreadable, key file wrong)."""
 
 
 def _default_dir() -> Path:
     return Path(platformdirs.user_data_dir("fieldapp-server", appauthor=False))
+
+
+def _number(minimum: float, maximum: float, what: str) -> Callable[[str], float]:
+    """An argparse type: a finite number in (minimum, maximum]; nan and inf are refused."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and minimum < value <= maximum):
+            raise argparse.ArgumentTypeError(f"must be {what}")
+        return value
+
+    return parse
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be a port number from 0 to 65535")
+    return value
+
+
+def _reason(text: str) -> str:
+    """A rejection reason fit for the laptop's screen: not too long, no control characters."""
+    if len(text) > MAX_REASON:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_REASON} characters")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        raise argparse.ArgumentTypeError("must not hold control or invisible formatting characters")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,17 +89,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--key-file", type=Path, default=os.environ.get("FIELDAPP_SERVER_KEY_FILE"))
     commands = parser.add_subparsers(dest="command", required=True)
 
+    rate = _number(0, 1e6, "a positive number per second")
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port (printed)")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help="0 picks a free port (printed)")
     serve.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS")
     serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
-    serve.add_argument("--rate", type=float, default=20.0, help="requests per second per device")
-    serve.add_argument("--enrol-rate", type=float, default=1.0, help="enrolments per second per client address")
+    serve.add_argument("--rate", type=rate, default=20.0, help="requests per second per device")
+    serve.add_argument("--enrol-rate", type=rate, default=1.0, help="enrolments per second per client address")
 
     code = commands.add_parser("enroll-code", help="make a one-time enrolment code for a laptop")
     code.add_argument("--office", required=True)
-    code.add_argument("--ttl-hours", type=float, default=24.0)
+    code.add_argument(
+        "--ttl-hours",
+        type=_number(0, MAX_TTL_HOURS, f"a positive number of hours, at most {MAX_TTL_HOURS}"),
+        default=24.0,
+        help=f"how long the code works (default 24, at most {MAX_TTL_HOURS})",
+    )
 
     devices = commands.add_parser("devices", help="list enrolled devices")
     devices.add_argument("--json", action="store_true")
@@ -60,27 +114,65 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts")
     stats.add_argument("--json", action="store_true")
     status = commands.add_parser("set-status", help="mark a record verified or rejected")
-    status.add_argument("record_id")
+    status.add_argument("record_id", help="the record's id, or a unique start of it")
     status.add_argument("status", choices=admin.STATUSES)
-    status.add_argument("--reason")
+    status.add_argument("--reason", type=_reason, help=f"shown on the laptop; at most {MAX_REASON} characters")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
-    url = args.db or f"sqlite:///{_default_dir() / 'server.sqlite3'}"
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = connect(url)
-    upgrade(engine)
+    # Only `serve` logs (its startup, then one line per request); an admin command's output is
+    # what it prints, not Alembic's "Context impl SQLiteImpl" chatter.
+    level = logging.INFO if args.command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     try:
-        return COMMANDS[args.command](args, engine)
-    except admin.AdminError as exc:
-        print(f"fieldapp-server: {exc}", file=sys.stderr)
-        return 2
+        return _run(args)
+    except (FieldappError, admin.AdminError) as exc:
+        return _refuse(str(exc))
+    except BrokenPipeError:
+        # `fieldapp-server devices | head -1`: the reader has what it wanted.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return _refuse("interrupted", code=130)
+
+
+def _refuse(message: str, code: int = EXIT_REFUSED) -> int:
+    print(f"fieldapp-server: {message}", file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        # What `serve` needs besides the database is checked first: a taken port or a wrong
+        # TLS file is then the one line the operator sees, before any startup log.
+        args.setup = _prepare_serve(args)
+    if args.db:
+        url, default = args.db, False
+    else:
+        url, default = f"sqlite:///{_default_dir() / 'server.sqlite3'}", True
+    engine = open_database(url, create_folder=default)
+    try:
+        code = COMMANDS[args.command](args, engine)
+        sys.stdout.flush()  # a closed pipe shows here, inside main, not at interpreter exit
+        return code
+    except DATABASE_ERRORS as exc:
+        raise describe_failure(exc) from exc
     finally:
         engine.dispose()
+
+
+@dataclass(frozen=True)
+class ServeSetup:
+    keys: object
+    sock: socket.socket
+
+
+def _prepare_serve(args: argparse.Namespace) -> ServeSetup:
+    _check_tls(args.tls_cert, args.tls_key)
+    keys = _load_keys(args.key_file)
+    return ServeSetup(keys, _listen(args.host, args.port))
 
 
 def cmd_serve(args: argparse.Namespace, engine: object) -> int:
@@ -88,24 +180,14 @@ def cmd_serve(args: argparse.Namespace, engine: object) -> int:
 
     from sync.server.app import create_app
 
-    keys = load_or_create(args.key_file or _default_dir() / "server.key")
+    setup: ServeSetup = args.setup
     app = create_app(
         engine,  # type: ignore[arg-type]
-        keys,
+        setup.keys,  # type: ignore[arg-type]
         requests_per_second=args.rate,
         burst=max(10, int(args.rate * 2)),
         enrolments_per_second=args.enrol_rate,
     )
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
-    # without it every keep-alive answer waits 40 ms for a delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
-    sock.listen(2048)  # connections queue from now on, so the printed address works at once
-    scheme = "https" if args.tls_cert else "http"
-    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
-    print(f"fieldapp-server listening on {scheme}://{host}:{sock.getsockname()[1]}", flush=True)
     config = uvicorn.Config(
         app,
         log_config=None,
@@ -114,8 +196,93 @@ def cmd_serve(args: argparse.Namespace, engine: object) -> int:
         ssl_keyfile=args.tls_key,
         timeout_keep_alive=30,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    scheme = "https" if args.tls_cert else "http"
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"fieldapp-server listening on {scheme}://{host}:{setup.sock.getsockname()[1]}", flush=True)
+    uvicorn.Server(config).run(sockets=[setup.sock])
     return 0
+
+
+def _load_keys(key_file: Path | None) -> object:
+    """The server key, made on first start; a key file that cannot be used stops `serve`."""
+    from sync.server.keys import load_or_create
+
+    try:
+        if key_file is None:
+            key_file = _default_dir() / "server.key"
+            key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        elif not Path(key_file).parent.is_dir():
+            raise ServeError(
+                f"the key file's folder {Path(key_file).parent} does not exist; create it or correct --key-file"
+            )
+        return load_or_create(key_file)
+    except OSError as exc:
+        raise ServeError(f"cannot use the key file {key_file}: {_os_reason(exc)}") from exc
+    except ValueError as exc:  # not base64, not UTF-8, or not 32 bytes
+        raise ServeError(
+            f"the key file {key_file} does not hold a fieldapp-server key; restore it from its backup"
+        ) from exc
+
+
+def _check_tls(cert: str | None, key: str | None) -> None:
+    """Read the certificate and key now, so a wrong file stops `serve` before it says it listens.
+
+    An encrypted key is refused rather than prompted for: a server started by a service
+    manager has no terminal, and a passphrase must not go on the command line.
+    """
+    import ssl
+
+    if key and not cert:
+        raise ServeError("--tls-key needs --tls-cert")
+    if not cert:
+        return
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key, password=lambda: b"")
+    except OSError as exc:
+        if isinstance(exc, ssl.SSLError):
+            raise ServeError(
+                "--tls-cert and --tls-key are not a PEM certificate chain and its unencrypted private key"
+            ) from exc
+        raise ServeError(f"cannot read --tls-cert or --tls-key: {_os_reason(exc)}") from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    if exc.errno == errno.EISDIR:
+        return "it is a folder"
+    return describe_os_error(exc)[0]
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket; connections queue from now on, so the printed address works at once."""
+    try:
+        family, _type, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ServeError(f"cannot listen on {host}: no such address on this machine") from exc
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
+    # without it every keep-alive answer waits 40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise ServeError(_listen_refusal(host, port, exc)) from exc
+    return sock
+
+
+def _listen_refusal(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use; stop the program using it or choose another --port"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"not allowed to listen on port {port}; ports below 1024 need administrator rights: choose another --port"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: it is not an address of this machine"
+    return f"cannot listen on {host} port {port}: {exc.strerror or type(exc).__name__}"
 
 
 def cmd_enroll_code(args: argparse.Namespace, engine: object) -> int:
@@ -125,6 +292,11 @@ def cmd_enroll_code(args: argparse.Namespace, engine: object) -> int:
     return 0
 
 
+def _printable(text: str) -> str:
+    """`text` without control, format or bidi characters: a laptop chose the device name."""
+    return "".join("?" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text))
+
+
 def cmd_devices(args: argparse.Namespace, engine: object) -> int:
     found = admin.list_devices(engine)  # type: ignore[arg-type]
     if args.json:
@@ -132,7 +304,7 @@ def cmd_devices(args: argparse.Namespace, engine: object) -> int:
         return 0
     for device in found:
         state = "revoked" if device["revoked"] else "active"
-        print(f"{device['id']}  {device['office']}  {device['enrolled_at']}  {state}  {device['name']}")
+        print(f"{device['id']}  {device['office']}  {device['enrolled_at']}  {state}  {_printable(device['name'])}")
     return 0
 
 
@@ -149,8 +321,8 @@ def cmd_stats(args: argparse.Namespace, engine: object) -> int:
 
 
 def cmd_set_status(args: argparse.Namespace, engine: object) -> int:
-    admin.set_status(engine, args.record_id, args.status, args.reason)  # type: ignore[arg-type]
-    print(f"Record {args.record_id} is now {args.status}.")
+    record_id = admin.set_status(engine, args.record_id, args.status, args.reason)  # type: ignore[arg-type]
+    print(f"Record {record_id} is now {args.status}.")
     return 0
 
 

@@ -11,7 +11,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from sync.server.app import create_app
-from sync.server.database import connect, upgrade
+from sync.server.database import open_database
 from sync.server.keys import load_or_create
 
 
@@ -19,9 +19,9 @@ class EmbeddedServer:
     """Start with `with EmbeddedServer(folder) as server:`; `server.url` is where it listens."""
 
     def __init__(self, folder: Path, db_url: str | None = None, requests_per_second: float = 1000.0) -> None:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = connect(db_url or f"sqlite:///{Path(folder) / 'server.sqlite3'}")
-        upgrade(self.engine)
+        Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+        # The SQLite file is made 0600 like the real server's: the demo's records are sealed there.
+        self.engine: Engine = open_database(db_url or f"sqlite:///{Path(folder) / 'server.sqlite3'}")
         app = create_app(
             self.engine,
             load_or_create(Path(folder) / "server.key"),
