@@ -11,17 +11,36 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fieldapp import audit, device, keyring, outbox, records
+from fieldapp import audit, crypto, device, keyring, outbox, records
 from fieldapp.db import transaction
 from fieldapp.device import Enrolment
 from fieldapp.errors import UsageError
 from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.timestamps import utc_now
 
-if TYPE_CHECKING:
-    from fieldapp import crypto
-
 SYNC_ERROR_MARK = " error="
+STORE_PROOF_LABEL = "sync-store-proof"
+
+
+@dataclass(frozen=True)
+class StoreIdentity:
+    """What a laptop tells the server when it enrols: its office and its store, proven.
+
+    The server ties every device of one store together, so the store's records stay the
+    laptop's across enrolments (after a revoke) while another laptop of the office cannot
+    touch them. `store_id` alone can be read from the data folder without a passphrase, so the
+    store is proven by `proof`, derived from the store key; `previous_token` is the device
+    token the laptop held before, which lets the server join a device an older fieldapp
+    enrolled to the store.
+    """
+
+    office: str
+    store_id: str
+    proof: str
+    previous_token: str = ""
+
+    def __repr__(self) -> str:  # never show the proof or the token
+        return f"StoreIdentity(office={self.office!r}, store_id={self.store_id!r})"
 
 
 @dataclass(frozen=True)
@@ -58,10 +77,26 @@ class SyncSide:
 
         def _require(self, role: str | None = None) -> crypto.SubKeys: ...
 
+        def _unlocked_key(self) -> bytes: ...
+
         def _audit(self, action: str, record_id: str | None = None, detail: str = "") -> None: ...
 
     def enrolment(self) -> Enrolment | None:
         return device.load(self._conn, self._require())
+
+    def sync_identity(self) -> StoreIdentity:
+        """This store as the server should know it at enrolment (supervisors, who enrol)."""
+        self._require("supervisor")
+        try:
+            previous = self.enrolment()
+        except crypto.Tampered:  # a damaged old token must not stand in the way of a new one
+            previous = None
+        return StoreIdentity(
+            office=self.office,
+            store_id=str(keyring.get_meta(self._conn, "store_id") or ""),
+            proof=crypto.subkey(self._unlocked_key(), STORE_PROOF_LABEL).hex(),
+            previous_token=previous.token if previous is not None else "",
+        )
 
     def enrol(self, enrolment: Enrolment) -> None:
         """Keep the server's device id and token (sealed); the office comes from the server."""

@@ -11,14 +11,15 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from fieldapp import cli as core_cli
 from fieldapp.cli_io import emit_json
 from fieldapp.errors import NotPermitted, UsageError
-from sync.client import SyncClient, check_server_url
-from sync.engine import Progress, SyncEngine
 from sync.errors import NotEnrolled
-from sync.service import enroll
+
+if TYPE_CHECKING:  # HTTP (requests, pydantic: ~0.3 s) loads only in the commands that talk to a server
+    from sync.engine import Progress
 
 STATUS_KEYS = ("pending", "synced", "duplicate", "rejected", "conflict", "verified")
 
@@ -47,6 +48,9 @@ def add_sync_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    from sync.client import check_server_url
+    from sync.service import enroll
+
     server = check_server_url(args.server)
     code = args.code or os.environ.get("FIELDAPP_ENROLL_CODE")
     if not code:
@@ -58,6 +62,10 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.client import SyncClient
+    from sync.engine import SyncEngine
+    from sync.errors import Unsent
+
     with core_cli.login(args) as store:
         if not store.user.is_supervisor:
             raise NotPermitted("only a supervisor may sync", "hanya supervisor yang boleh sinkronisasi")
@@ -70,18 +78,25 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 report = SyncEngine(store, client, progress=display).run()
         finally:
             client.close()
-        status = store.sync_status()
     if args.json:
         emit_json(
             {
                 "outcomes": dict(report.outcomes),
                 "pulled": report.pulled,
                 "retries": report.retries,
-                "queued_versions": status["queued_versions"],
+                "queued_versions": report.left_queued,
+                "conflict": report.left_conflict,
+                "unsent": report.unsent,
             }
         )
     else:
-        print(f"Sync done: {report.summary()}; {status['queued_versions']} version(s) still queued.")
+        print(f"Sync finished: {report.summary()}; {report.unsent} version(s) unsent.")
+    if report.unsent:  # exit 7: never 0 while the server lacks something
+        reasons = "; ".join(report.unsent_reasons())
+        raise Unsent(
+            f"sync finished, but {report.unsent} version(s) still unsent: {reasons}",
+            f"sinkronisasi selesai, tetapi {report.unsent} versi belum terkirim",
+        )
     return 0
 
 

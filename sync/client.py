@@ -9,14 +9,25 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pydantic
 import requests
 
 from sync import protocol
-from sync.errors import BatchTooLarge, InsecureServer, NotEnrolled, ServerRefused, Transient, Unreachable
+from sync.errors import (
+    BatchTooLarge,
+    InsecureServer,
+    NotEnrolled,
+    OfficeMismatch,
+    ServerRefused,
+    Transient,
+    Unreachable,
+)
+
+if TYPE_CHECKING:
+    from fieldapp.store_sync import StoreIdentity
 
 CONNECT_TIMEOUT_S = 10
 READ_TIMEOUT_S = 60
@@ -71,9 +82,23 @@ class SyncClient:
     def health(self) -> protocol.Health:
         return self._call("GET", "/health", None, protocol.Health)
 
-    def enroll(self, code: str, device_name: str) -> protocol.EnrollResponse:
-        body = protocol.EnrollRequest(code=code, device_name=device_name)
-        return self._call("POST", "/enroll", body.model_dump(), protocol.EnrollResponse)
+    def enroll(self, code: str, device_name: str, identity: StoreIdentity | None = None) -> protocol.EnrollResponse:
+        """Spend a code; with `identity`, say which office and store ask (to a server that listens).
+
+        A server older than revision 2 would refuse the identity's fields as unknown, so they go
+        only to a server whose health says it takes them; an older one enrols as it always did.
+        """
+        fields: dict[str, Any] = {"code": code, "device_name": device_name}
+        if identity is not None and self.health().protocol >= protocol.STORE_IDENTITY_REVISION:
+            fields["office"] = identity.office
+            if identity.store_id:
+                fields.update(
+                    store_id=identity.store_id,
+                    store_proof=identity.proof,
+                    previous_token=identity.previous_token or None,
+                )
+        body = protocol.EnrollRequest(**fields)
+        return self._call("POST", "/enroll", body.model_dump(exclude_none=True), protocol.EnrollResponse)
 
     def push(self, envelopes: list[protocol.RecordEnvelope]) -> protocol.PushResponse:
         return self.push_encoded(encode_push(envelopes), {(e.id, e.version) for e in envelopes})
@@ -135,6 +160,14 @@ def _raise_for_status(response: requests.Response) -> None:
     problem = _problem(response)
     detail = problem.get("detail") or problem.get("title") or response.reason
     kind = str(problem.get("type", "")).rsplit("/", 1)[-1]
+    if kind in ("invalid-code", "store-mismatch"):
+        raise NotEnrolled(str(detail), f"server menolak: {detail}")
+    if kind == "office-mismatch":
+        raise OfficeMismatch(
+            f"{detail}; the code was not spent: use it on a laptop of that office, "
+            "or ask for a code for this laptop's office",
+            f"{detail}; kode belum terpakai: gunakan di laptop kantor itu, atau minta kode untuk kantor laptop ini",
+        )
     if status == 401 or status == 403:
         raise NotEnrolled(
             f"the server refused this device: {detail}; a supervisor must enrol it again",

@@ -8,6 +8,8 @@ Rules it keeps:
   a timeout or a 413.
 - Transient failures back off exponentially with full jitter (capped), and give up after a
   number of failures in a row, leaving the queue as it is.
+- A run that ends says what it left unsent (versions still queued, records in conflict), so
+  no front end reports "done" while the server lacks something.
 """
 
 from __future__ import annotations
@@ -95,14 +97,34 @@ class SyncReport:
     pulled: int = 0
     retries: int = 0
     error: str | None = None
+    left_queued: int = 0  # versions still in the queue when the run ended (saved meanwhile)
+    left_conflict: int = 0  # records the server holds otherwise: their versions are not there
 
     @property
     def pushed(self) -> int:
         return sum(self.outcomes.values())
 
+    @property
+    def unsent(self) -> int:
+        """What the server still lacks: queued versions plus records in conflict."""
+        return self.left_queued + self.left_conflict
+
     def summary(self) -> str:
         parts = [f"{outcome}={count}" for outcome, count in sorted(self.outcomes.items())]
-        return " ".join([f"pushed={self.pushed}", *parts, f"pulled={self.pulled}", f"retries={self.retries}"])
+        left = [f"unsent={self.unsent}"] if self.unsent else []
+        return " ".join([f"pushed={self.pushed}", *parts, f"pulled={self.pulled}", f"retries={self.retries}", *left])
+
+    def unsent_reasons(self) -> list[str]:
+        """What is left and why, one line each (English: the CLI's language)."""
+        reasons = []
+        if self.left_conflict:
+            reasons.append(
+                f"{self.left_conflict} record(s) in conflict: the server holds other content for the same "
+                "version, or the record belongs to another laptop (see 'fieldapp list --status conflict')"
+            )
+        if self.left_queued:
+            reasons.append(f"{self.left_queued} version(s) still queued, saved while sync ran: run sync again")
+        return reasons
 
 
 class SyncEngine:
@@ -132,12 +154,18 @@ class SyncEngine:
             self.client.health()
             self.push_all(report)
             self.pull_all(report)
+            self._count_left(report)
         except (SyncError, NotEnrolled) as exc:
             report.error = exc.message_en
             self.store.sync_finished(report.summary(), report.error)
             raise
         self.store.sync_finished(report.summary(), None)
         return report
+
+    def _count_left(self, report: SyncReport) -> None:
+        status = self.store.sync_status()
+        report.left_queued = int(status["queued_versions"])  # type: ignore[call-overload]
+        report.left_conflict = int(status["conflict"])  # type: ignore[call-overload]
 
     def push_all(self, report: SyncReport) -> None:
         """Send batches in order, keeping the laptop's work and the server's overlapping.

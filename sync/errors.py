@@ -2,7 +2,8 @@
 
 The engine's rule: a transient failure (no link, a timeout, a 5xx, a body damaged on the way)
 is retried with backoff and never loses a queued record; an authentication failure stops the
-sync and leaves the queue as it is.
+sync and leaves the queue as it is. A sync that ran to its end but left something unsent
+(versions still queued, records in conflict) says so with its own exit code, never 0.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from fieldapp.errors import AuthError, FieldappError
 
 EXIT_UNREACHABLE = 5
+EXIT_UNSENT = 7
 
 
 class SyncError(FieldappError):
@@ -40,6 +42,18 @@ class NotEnrolled(AuthError):
 
 class ServerRefused(SyncError):
     """A 4xx that retrying will not fix: a bug on one side, reported, queue kept."""
+
+
+class OfficeMismatch(SyncError):
+    """The enrolment code is for another office than this laptop's; the server spent nothing."""
+
+    exit_code = 2
+
+
+class Unsent(SyncError):
+    """The sync ran to its end, but versions are still queued or records are in conflict."""
+
+    exit_code = EXIT_UNSENT
 
 
 class InsecureServer(SyncError):

@@ -3,6 +3,10 @@
 JSON over HTTPS under `/v1/`, request and response bodies gzip-compressed, errors as RFC 9457
 problem+json. Every push is idempotent on (record id, version, content hash), so a client that
 did not hear an answer simply sends the same thing again. See docs/protocol.md.
+
+`PROTOCOL_VERSION` is the revision of v1 a server speaks (`/v1/health` says it). A revision only
+adds optional request fields, so a server serves older laptops unchanged; a laptop sends a
+revision's fields only to a server that says it speaks it, since unknown fields are refused.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+STORE_IDENTITY_REVISION = 2  # /v1/enroll takes office, store_id, store_proof, previous_token
 PREFIX = "/v1"
 MAX_BATCH_RECORDS = 500
 MAX_BODY_BYTES = 4 * 1024 * 1024  # after decompression; a 500-record batch is about 400 kB
@@ -47,8 +52,27 @@ class Health(_Strict):
 
 
 class EnrollRequest(_Strict):
+    """A one-time code, and (revision 2) who is asking: the laptop's office and its store.
+
+    `office` is the laptop's desa code, or "" when it has none yet (it takes the code's). The
+    store is named by `store_id` and proven by `store_proof`, a secret derived from the store's
+    key, so reading a laptop's data folder is not enough to speak for its store.
+    `previous_token` is the device token the laptop held before (even a revoked one): it lets
+    the server join a device enrolled by an older fieldapp to the store.
+    """
+
     code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    office: DesaCode | Literal[""] | None = None
+    store_id: RecordId | None = None
+    store_proof: ContentHash | None = None
+    previous_token: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+
+    @model_validator(mode="after")
+    def _store_named_and_proven(self) -> EnrollRequest:
+        if (self.store_id is None) != (self.store_proof is None):
+            raise ValueError("store_id and store_proof come together")
+        return self
 
 
 class EnrollResponse(_Strict):

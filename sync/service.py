@@ -15,6 +15,7 @@ from collections.abc import Callable
 from fieldapp.device import Enrolment
 from fieldapp.errors import AuthError, NotPermitted
 from fieldapp.store import Store
+from fieldapp.store_sync import StoreIdentity
 from sync.client import SyncClient, check_server_url
 from sync.engine import Progress, SyncEngine, SyncReport
 from sync.errors import Cancelled, NotEnrolled
@@ -148,15 +149,21 @@ class SyncService:
             self._store = None
 
 
-def request_enrolment(server_url: str, code: str, name: str, ca_file: str = "") -> Enrolment:
+def request_enrolment(
+    server_url: str, code: str, name: str, ca_file: str = "", identity: StoreIdentity | None = None
+) -> Enrolment:
     """Spend a one-time code at the server: the network half of enrolling, with no store in it.
 
-    The app runs this on its network worker and then `Store.enrol()` on its database worker.
+    The app runs this on its network worker and then `Store.enrol()` on its database worker;
+    `identity` (`Store.sync_identity()`, read on the database worker first) tells the server
+    which office and store ask, so that it refuses a code for another office before spending
+    it, keeps the store's records with the laptop across enrolments, and answers a retry of
+    the same code by the same store with the same device.
     """
     server = check_server_url(server_url)
     client = SyncClient(server, ca_file=ca_file or None)
     try:
-        enrolled = client.enroll(code.strip(), name)
+        enrolled = client.enroll(code.strip(), name, identity)
     except NotEnrolled as exc:
         raise AuthError(
             f"enrolment refused: {exc.message_en}", f"pendaftaran perangkat ditolak: {exc.message_id}"
@@ -172,6 +179,6 @@ def enroll(store: Store, server_url: str, code: str, name: str, ca_file: str = "
         raise NotPermitted(
             "only a supervisor may enrol this laptop", "hanya supervisor yang boleh mendaftarkan laptop ini"
         )
-    enrolment = request_enrolment(server_url, code, name, ca_file)
+    enrolment = request_enrolment(server_url, code, name, ca_file, store.sync_identity())
     store.enrol(enrolment)
     return enrolment

@@ -153,7 +153,7 @@ def test_wrong_enrolment_codes_are_refused(server: ServerProcess) -> None:
 
 def test_health_and_openapi_are_served(server: ServerProcess) -> None:
     health = requests.get(server.url + "/v1/health", timeout=10).json()
-    assert health["status"] == "ok" and health["protocol"] == 1
+    assert health["status"] == "ok" and health["protocol"] == protocol.PROTOCOL_VERSION
     schema = requests.get(server.url + "/openapi.json", timeout=10).json()
     assert {"/v1/health", "/v1/enroll", "/v1/push", "/v1/pull"} <= set(schema["paths"])
     assert "RecordEnvelope" in schema["components"]["schemas"]

@@ -1,7 +1,8 @@
 """Devices, enrolment codes, status changes and counts: the server's bookkeeping.
 
-Enrolment codes and device tokens are stored only as SHA-256 hashes: a stolen database yields
-no working code or token. A code works once, until it expires.
+Enrolment codes, device tokens and store proofs are stored only as SHA-256 hashes: a stolen
+database yields no working code or token. A code works once, until it expires (or again for the
+same store, whose first answer was lost). Devices of one laptop's store share its records.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import hmac
 import os
 import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, Row, func, select
 
 from fieldapp.regions import dotted, regions
 from fieldapp.timestamps import iso_utc, utc_now
@@ -68,33 +70,137 @@ class Enrolled:
     office: str
 
 
-def enrol(engine: Engine, code: str, device_name: str) -> Enrolled:
-    """Spend a code on a new device; the token is returned once and only its hash is stored."""
+WRONG_CODE = "the enrolment code is wrong, used or expired"
+
+
+class OfficeMismatch(AdminError):
+    """The code is for another office than the laptop's: nothing was spent or made."""
+
+
+class StoreMismatch(AdminError):
+    """The request names a store the server knows but does not prove it: nothing was spent."""
+
+
+@dataclass(frozen=True)
+class StoreClaim:
+    """Who asks for a device: the laptop's office ("" when it has none yet) and its store.
+
+    `proof` is derived from the store's key on the laptop; the server keeps only its hash, the
+    first time the store enrols. `previous_token` is the token the laptop held before, if any.
+    """
+
+    office: str
+    store_id: str | None = None
+    proof: str = ""
+    previous_token: str | None = None
+
+    def __repr__(self) -> str:  # never show the proof or the token
+        return f"StoreClaim(office={self.office!r}, store_id={self.store_id!r})"
+
+
+def enrol(engine: Engine, code: str, device_name: str, claim: StoreClaim | None = None) -> Enrolled:
+    """Spend a code on a new device; the token is returned once and only its hash is stored.
+
+    With a claim (what laptops send since protocol revision 2), before anything is spent: a
+    code for another office, or a known store not proven, is refused. The new device joins
+    its store, so it may send new versions of the store's records and hears their verdicts.
+    A code this same store already spent (the laptop failed before keeping the answer) gives
+    the same device again, with a new token, while the code has not expired.
+    """
     code_hash = _hash(normalize_code(code))
     token = secrets.token_urlsafe(32)
-    device_id = str(uuid.uuid4())
     with engine.begin() as conn:
         row = conn.execute(select(t.enrol_codes).where(t.enrol_codes.c.code_hash == code_hash)).first()
-        if row is None or row.used_by is not None or row.expires_at < utc_now():
-            raise AdminError("the enrolment code is wrong, used or expired")
-        spent = conn.execute(
-            t.enrol_codes.update()
-            .where((t.enrol_codes.c.code_hash == code_hash) & t.enrol_codes.c.used_by.is_(None))
-            .values(used_by=device_id)
-        )
-        if spent.rowcount != 1:
-            raise AdminError("the enrolment code is wrong, used or expired")
-        conn.execute(
-            t.devices.insert().values(
-                id=device_id,
-                office=row.office,
-                name=device_name,
-                token_hash=_hash(token),
-                enrolled_at=utc_now(),
-                revoked=False,
-            )
-        )
+        if row is None or row.expires_at < utc_now():
+            raise AdminError(WRONG_CODE)
+        if claim is not None:
+            _check_claim(conn, claim, row.office)
+        if row.used_by is not None:
+            device_id = _spent_by_same_store(conn, row.used_by, claim)
+            conn.execute(t.devices.update().where(t.devices.c.id == device_id).values(token_hash=_hash(token)))
+        else:
+            device_id = _spend(conn, code_hash, row.office, device_name, token, claim)
+        if claim is not None and claim.store_id is not None and claim.previous_token:
+            _adopt_older_device(conn, claim, row.office)
     return Enrolled(device_id, token, row.office)
+
+
+def _check_claim(conn: Connection, claim: StoreClaim, code_office: str) -> None:
+    """Refuse, before anything is written, a code for another office or a store not proven."""
+    if claim.office and claim.office != code_office:
+        raise OfficeMismatch(f"the code is for office {code_office}, but this laptop belongs to {claim.office}")
+    if claim.store_id is None:
+        return
+    store = conn.execute(select(t.stores).where(t.stores.c.id == claim.store_id)).first()
+    if store is None:
+        return
+    if not hmac.compare_digest(store.proof_hash, _hash(claim.proof)):
+        raise StoreMismatch("this laptop's store is known to the server, but its proof does not match")
+    if store.office != code_office:
+        raise OfficeMismatch(f"the code is for office {code_office}, but this laptop belongs to {store.office}")
+
+
+def _spent_by_same_store(conn: Connection, device_id: str, claim: StoreClaim | None) -> str:
+    """The device a spent code made, if the same (proven) store asks again and it still works."""
+    device = conn.execute(
+        select(t.devices.c.id, t.devices.c.store_id, t.devices.c.revoked).where(t.devices.c.id == device_id)
+    ).first()
+    if claim is None or claim.store_id is None or device is None:
+        raise AdminError(WRONG_CODE)
+    if device.revoked or device.store_id != claim.store_id:
+        raise AdminError(WRONG_CODE)
+    return str(device.id)
+
+
+def _spend(
+    conn: Connection, code_hash: str, office: str, device_name: str, token: str, claim: StoreClaim | None
+) -> str:
+    """Mark the code used by a new device, and make the device (and its store, the first time)."""
+    device_id = str(uuid.uuid4())
+    spent = conn.execute(
+        t.enrol_codes.update()
+        .where((t.enrol_codes.c.code_hash == code_hash) & t.enrol_codes.c.used_by.is_(None))
+        .values(used_by=device_id)
+    )
+    if spent.rowcount != 1:
+        raise AdminError(WRONG_CODE)
+    now = utc_now()
+    store_id = None
+    if claim is not None and claim.store_id is not None:
+        store_id = claim.store_id
+        if conn.execute(select(t.stores.c.id).where(t.stores.c.id == store_id)).first() is None:
+            conn.execute(
+                t.stores.insert().values(id=store_id, office=office, proof_hash=_hash(claim.proof), created_at=now)
+            )
+    conn.execute(
+        t.devices.insert().values(
+            id=device_id,
+            office=office,
+            name=device_name,
+            token_hash=_hash(token),
+            enrolled_at=now,
+            revoked=False,
+            store_id=store_id,
+        )
+    )
+    return device_id
+
+
+def _adopt_older_device(conn: Connection, claim: StoreClaim, office: str) -> None:
+    """A device enrolled by an older fieldapp (no store) joins the store whose laptop holds its token.
+
+    The token, even revoked, proves the laptop was that device; its records and verdicts then
+    follow the laptop into its new enrolment.
+    """
+    conn.execute(
+        t.devices.update()
+        .where(
+            (t.devices.c.token_hash == _hash(str(claim.previous_token)))
+            & t.devices.c.store_id.is_(None)
+            & (t.devices.c.office == office)
+        )
+        .values(store_id=claim.store_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -106,13 +212,13 @@ class TokenCheck:
 def device_for_token(engine: Engine, token: str) -> TokenCheck:
     with engine.connect() as conn:
         row = conn.execute(
-            select(t.devices.c.id, t.devices.c.office, t.devices.c.revoked).where(
+            select(t.devices.c.id, t.devices.c.office, t.devices.c.store_id, t.devices.c.revoked).where(
                 t.devices.c.token_hash == _hash(token)
             )
         ).first()
     if row is None:
         return TokenCheck(None, False)
-    return TokenCheck(Device(row.id, row.office), bool(row.revoked))
+    return TokenCheck(Device(row.id, row.office, row.store_id), bool(row.revoked))
 
 
 def list_devices(engine: Engine) -> list[dict[str, object]]:
@@ -125,6 +231,7 @@ def list_devices(engine: Engine) -> list[dict[str, object]]:
                 t.devices.c.enrolled_at,
                 t.devices.c.revoked,
                 t.devices.c.revoked_at,
+                t.devices.c.store_id,
             ).order_by(t.devices.c.enrolled_at)
         )
         return [dict(row._mapping) for row in rows]
@@ -139,14 +246,17 @@ def revoke(engine: Engine, device_id: str) -> None:
         raise AdminError(f"no device {device_id!r}")
 
 
-def set_status(engine: Engine, record_id: str, status: str, reason: str | None) -> None:
-    """A central decision on a record; the laptop that sent it sees it at its next pull."""
+def set_status(engine: Engine, record_id: str, status: str, reason: str | None) -> str:
+    """A central decision on a record; the laptop that sent it sees it at its next pull.
+
+    `record_id` may be a unique prefix of the id, as the laptop's CLI accepts; the full id is
+    returned so the caller can say which record changed.
+    """
     if status not in STATUSES:
         raise AdminError("status must be verified or rejected")
     with engine.begin() as conn:
-        row = conn.execute(select(t.records.c.device_id).where(t.records.c.id == record_id)).first()
-        if row is None:
-            raise AdminError(f"no record {record_id!r}")
+        row = _record_by_prefix(conn, record_id)
+        record_id = row.id
         now = utc_now()
         conn.execute(t.records.update().where(t.records.c.id == record_id).values(status=status, reason=reason))
         conn.execute(
@@ -154,9 +264,35 @@ def set_status(engine: Engine, record_id: str, status: str, reason: str | None) 
                 record_id=record_id, device_id=row.device_id, status=status, reason=reason, changed_at=now
             )
         )
+    return record_id
+
+
+def _record_by_prefix(conn: Connection, prefix: str) -> Row:
+    """The one record whose id is `prefix` or starts with it; refused if none or several."""
+    if not prefix:
+        raise AdminError("give a record id (or a unique start of one)")
+    exact = conn.execute(select(t.records.c.id, t.records.c.device_id).where(t.records.c.id == prefix)).first()
+    if exact is not None:
+        return exact
+    found = conn.execute(
+        select(t.records.c.id, t.records.c.device_id).where(t.records.c.id.startswith(prefix, autoescape=True)).limit(2)
+    ).all()
+    if not found:
+        raise AdminError(f"no record {prefix!r}")
+    if len(found) > 1:
+        raise AdminError(f"record id {prefix!r} is ambiguous: it starts more than one record id; give more of it")
+    return found[0]
 
 
 def changes_since(engine: Engine, device: Device, cursor: int, limit: int) -> tuple[list[dict], int, bool]:
+    """Status changes after `cursor` for records this device's store sent, under any of its devices.
+
+    A laptop enrolled again (after a revoke) hears the verdicts on records its earlier device
+    sent; a device without a store (an older fieldapp's) hears only its own.
+    """
+    mine = t.status_changes.c.device_id == device.id
+    if device.store_id is not None:
+        mine = t.status_changes.c.device_id.in_(select(t.devices.c.id).where(t.devices.c.store_id == device.store_id))
     with engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -166,7 +302,7 @@ def changes_since(engine: Engine, device: Device, cursor: int, limit: int) -> tu
                 t.status_changes.c.reason,
                 t.status_changes.c.changed_at,
             )
-            .where((t.status_changes.c.device_id == device.id) & (t.status_changes.c.seq > cursor))
+            .where(mine & (t.status_changes.c.seq > cursor))
             .order_by(t.status_changes.c.seq)
             .limit(limit + 1)
         ).all()

@@ -89,7 +89,11 @@ def create_app(
     def enroll(body: protocol.EnrollRequest, request: Request) -> protocol.EnrollResponse:
         _limit(enrol_limiter, request.client.host if request.client else "unknown")
         try:
-            enrolled = admin.enrol(engine, body.code, body.device_name)
+            enrolled = admin.enrol(engine, body.code, body.device_name, _claim(body))
+        except admin.OfficeMismatch as exc:
+            raise ProblemError(409, "office-mismatch", "the code is for another office", str(exc)) from None
+        except admin.StoreMismatch as exc:
+            raise ProblemError(403, "store-mismatch", str(exc)) from None
         except admin.AdminError as exc:
             raise ProblemError(403, "invalid-code", str(exc)) from None
         request.state.device_id = enrolled.device_id
@@ -122,6 +126,13 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(AccessLog)
     return app
+
+
+def _claim(body: protocol.EnrollRequest) -> admin.StoreClaim | None:
+    """Who asks, when the laptop says (revision 2); None for an older laptop's request."""
+    if body.office is None and body.store_id is None:
+        return None
+    return admin.StoreClaim(body.office or "", body.store_id, body.store_proof or "", body.previous_token)
 
 
 def _limit(limiter: RateLimiter, key: str) -> None:

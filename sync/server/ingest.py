@@ -6,6 +6,7 @@ Each record gets exactly one verdict, and the same request always gets the same 
 - same id and version, other content         -> conflict
 - same id, older version than stored         -> stale
 - same id, newer version, valid              -> accepted (the update is stored)
+- an id first sent by another laptop's store  -> conflict (devices of one store share its records)
 - NIK already held by another record          -> duplicate (names that record's office and time)
 - fails the programme's rules                 -> rejected (with every problem)
 A record never blocks the others: each is decided on its own, inside one transaction.
@@ -40,8 +41,15 @@ MAX_PER_KK = 2  # the programme's rule, across every office
 
 @dataclass(frozen=True)
 class Device:
+    """An enrolled device; `store_id` names the laptop's store (None: enrolled by an older fieldapp)."""
+
     id: str
     office: str
+    store_id: str | None = None
+
+    def owns(self, device_id: str, store_id: str | None) -> bool:
+        """Whether a record first sent by that device is this laptop's: the same device or store."""
+        return device_id == self.id or (self.store_id is not None and store_id == self.store_id)
 
 
 def registration_day(created_at: str) -> dt.date:
@@ -85,6 +93,7 @@ class _Stored:
     content_mac: str
     device_id: str
     nik_index: bytes
+    store_id: str | None
 
 
 class _NoLock:
@@ -116,7 +125,10 @@ class _Batch:
                     t.records.c.content_mac,
                     t.records.c.device_id,
                     t.records.c.nik_index,
-                ).where(t.records.c.id.in_(ids))
+                    t.devices.c.store_id,
+                )
+                .select_from(t.records.outerjoin(t.devices, t.devices.c.id == t.records.c.device_id))
+                .where(t.records.c.id.in_(ids))
             )
         }
         self.duplicate_macs = {
@@ -160,8 +172,8 @@ class _Batch:
         mac = self.mac(e.content_hash)
         stored = self.stored.get(e.id)
         if stored is not None:
-            if stored.device_id != self.device.id:
-                return _result(e, "conflict", reason="this record id belongs to another device")
+            if not self.device.owns(stored.device_id, stored.store_id):
+                return _result(e, "conflict", reason="this record id belongs to another laptop")
             if e.version == stored.version:
                 return _result(e, "already_have" if mac == stored.content_mac else "conflict")
             if e.version < stored.version:
@@ -182,7 +194,9 @@ class _Batch:
             return _rejected(e, [Problem("kk_number", "kk_limit")])
         holders.add(e.id)
         self._store(e, registration, mac, nik_index, update=stored is not None)
-        self.stored[e.id] = _Stored(e.id, e.version, mac, self.device.id, nik_index)
+        first_device = stored.device_id if stored is not None else self.device.id
+        first_store = stored.store_id if stored is not None else self.device.store_id
+        self.stored[e.id] = _Stored(e.id, e.version, mac, first_device, nik_index, first_store)
         self.nik_owners[nik_index] = (e.id, self.device.office, e.created_at)
         return _result(e, "accepted")
 

@@ -31,6 +31,19 @@ devices = Table(
     Column("enrolled_at", String(32), nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("revoked_at", String(32)),
+    Column("store_id", String(36)),  # the laptop's store; None for a device enrolled by an older fieldapp
+    Index("devices_store", "store_id"),
+)
+
+# A laptop's store, as the server knows it: devices of one store share its records and verdicts.
+# Only the hash of the store's proof is kept, as for tokens and codes.
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("office", String(13), nullable=False),
+    Column("proof_hash", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
 )
 
 enrol_codes = Table(
