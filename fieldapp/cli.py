@@ -1,9 +1,10 @@
 """`fieldapp`: the supervisor's and IT's scripting surface over the store.
 
 Exit codes: 0 ok; 2 invalid input or usage; 3 authentication failed, locked out or not
-permitted; 4 store damaged, tampered or not a fieldapp store; 6 the disk or folder refused (full,
-read-only, no permission); 130 interrupted; 141 standard output closed early (`| head`); 1
-anything else. Secrets never come from arguments: passphrases from FIELDAPP_PASSPHRASE /
+permitted; 4 store damaged, tampered or not a fieldapp store; 5 server unreachable (`sync`);
+6 the disk or folder refused (full, read-only, no permission); 7 `sync` left something unsent;
+130 interrupted; 141 standard output closed early (`| head`); 1 anything else. Secrets never
+come from arguments: passphrases from FIELDAPP_PASSPHRASE /
 FIELDAPP_NEW_PASSPHRASE or a prompt.
 """
 

@@ -7,6 +7,7 @@ file of its own.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -14,11 +15,12 @@ from typing import TYPE_CHECKING
 from fieldapp import audit, crypto, device, keyring, outbox, records
 from fieldapp.db import transaction
 from fieldapp.device import Enrolment
-from fieldapp.errors import UsageError
+from fieldapp.errors import StoreDamaged, UsageError
 from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.timestamps import utc_now
 
 SYNC_ERROR_MARK = " error="
+log = logging.getLogger(__name__)
 STORE_PROOF_LABEL = "sync-store-proof"
 
 
@@ -113,16 +115,29 @@ class SyncSide:
         self._office = enrolment.office
 
     def queued_versions(self, limit: int, after_seq: int = 0) -> list[QueuedVersion]:
-        """The oldest versions waiting for the server (after `after_seq`), decrypted for sending."""
+        """The oldest versions waiting for the server (after `after_seq`), decrypted for sending.
+
+        A version that fails its integrity check is passed over (it stays queued, and
+        `unreadable_queued()` names it): one damaged record never stops the rest being sent.
+        """
         keys = self._require()
-        queued = []
-        for seq, record_id, version, created_at, updated_at, operator, schema_no, blob in outbox.next_versions(
-            self._conn, limit, after_seq
-        ):
-            registration = records.open_registration(keys, record_id, version, schema_no, blob)
-            entry = OutboxEntry(seq, record_id, version)
-            queued.append(QueuedVersion(entry, created_at, updated_at, operator, registration.to_json()))
+        queued: list[QueuedVersion] = []
+        while len(queued) < limit:
+            rows = outbox.next_versions(self._conn, limit - len(queued), after_seq)
+            if not rows:
+                break
+            for row in rows:
+                after_seq = row[0]
+                readable = _readable(keys, row)
+                if readable is not None:
+                    queued.append(readable)
         return queued
+
+    def unreadable_queued(self) -> list[tuple[str, int]]:
+        """(record id, version) of every queued version that fails its integrity check."""
+        keys = self._require()
+        rows = outbox.next_versions(self._conn, -1)
+        return [(row[1], row[2]) for row in rows if _readable(keys, row) is None]
 
     def settle(self, verdicts: list[Verdict]) -> int:
         """Write the server's verdicts: entries leave the queue, records take their new state."""
@@ -169,3 +184,14 @@ class SyncSide:
     def sync_status(self) -> dict[str, object]:
         self._require()
         return outbox.sync_status(self._conn)
+
+
+def _readable(keys: crypto.SubKeys, row: tuple) -> QueuedVersion | None:
+    """One outbox row decrypted for sending, or None (logged by id) if it is damaged."""
+    seq, record_id, version, created_at, updated_at, operator, schema_no, blob = row
+    try:
+        registration = records.open_registration(keys, record_id, version, schema_no, blob)
+    except StoreDamaged:
+        log.warning("queued record %s version %d fails its integrity check; left in the queue", record_id, version)
+        return None
+    return QueuedVersion(OutboxEntry(seq, record_id, version), created_at, updated_at, operator, registration.to_json())

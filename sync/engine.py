@@ -99,6 +99,7 @@ class SyncReport:
     error: str | None = None
     left_queued: int = 0  # versions still in the queue when the run ended (saved meanwhile)
     left_conflict: int = 0  # records the server holds otherwise: their versions are not there
+    left_damaged: list[tuple[str, int]] = field(default_factory=list)  # queued, failing their check
 
     @property
     def pushed(self) -> int:
@@ -122,8 +123,15 @@ class SyncReport:
                 f"{self.left_conflict} record(s) in conflict: the server holds other content for the same "
                 "version, or the record belongs to another laptop (see 'fieldapp list --status conflict')"
             )
-        if self.left_queued:
-            reasons.append(f"{self.left_queued} version(s) still queued, saved while sync ran: run sync again")
+        if self.left_damaged:
+            named = ", ".join(f"{record_id} v{version}" for record_id, version in self.left_damaged)
+            reasons.append(
+                f"{len(self.left_damaged)} queued version(s) are damaged and cannot be sent ({named}): "
+                "run 'fieldapp verify' and tell IT"
+            )
+        waiting = self.left_queued - len(self.left_damaged)
+        if waiting > 0:
+            reasons.append(f"{waiting} version(s) still queued, saved while sync ran: run sync again")
         return reasons
 
 
@@ -166,6 +174,8 @@ class SyncEngine:
         status = self.store.sync_status()
         report.left_queued = int(status["queued_versions"])  # type: ignore[call-overload]
         report.left_conflict = int(status["conflict"])  # type: ignore[call-overload]
+        if report.left_queued:
+            report.left_damaged = self.store.unreadable_queued()
 
     def push_all(self, report: SyncReport) -> None:
         """Send batches in order, keeping the laptop's work and the server's overlapping.

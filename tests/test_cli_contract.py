@@ -218,3 +218,24 @@ def test_a_closed_pipe_exits_quietly(data_dir: Path) -> None:
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert done.stdout.splitlines() == ["[", "status=141"], done.stdout
     assert done.stderr == "", done.stderr
+
+
+def test_sync_sends_every_readable_record_and_names_the_damaged_one(tmp_path: Path) -> None:
+    """Sync is a reader too: a damaged queued version stays queued and is named; the rest go."""
+    from servers import Laptop, ServerProcess
+
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        ids = laptop.register([applicant(i, OFFICE) for i in range(5)])
+        blob, _search = latest_blobs(laptop.data_dir, ids[0])  # the oldest: the first batch's first row
+        flip_byte_on_disk(laptop.data_dir / STORE_FILE, blob)
+        synced = laptop.run("sync", "--json")
+        assert synced.returncode == 7, synced.stderr
+        report = json.loads(synced.stdout)
+        assert report["outcomes"] == {"accepted": 4} and report["unsent"] == 1, report
+        assert f"damaged and cannot be sent ({ids[0]} v1)" in synced.stderr and "Traceback" not in synced.stderr
+        assert server.stats()["records"] == 4
+    finally:
+        server.stop()

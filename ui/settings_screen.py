@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from fieldapp.device import Enrolment
 from fieldapp.errors import FieldappError
 from fieldapp.settings import AUTO_LOCK_RANGE, Settings
+from fieldapp.store_sync import StoreIdentity
 from sync.service import request_enrolment
 from ui import i18n
 from ui.errors import message_for, show_error
@@ -226,7 +227,13 @@ class ServerBox(QGroupBox):
         self.enrol_button.setEnabled(False)
         say(self.message, self.tr("Menghubungi server…"), ok=True)
         name = socket.gethostname()
-        self.session.op(self, lambda _ctx: request_enrolment(url, code, name, ca_file), lane="net").success(
+        self.session.op(self, lambda ctx: ctx.store.sync_identity()).success(
+            lambda identity: self._ask_server(url, code, name, ca_file, identity)
+        ).failure(self._refused).run()
+
+    def _ask_server(self, url: str, code: str, name: str, ca_file: str, identity: StoreIdentity) -> None:
+        """The network half, told which office and store ask (so a wrong code is not spent)."""
+        self.session.op(self, lambda _ctx: request_enrolment(url, code, name, ca_file, identity), lane="net").success(
             self._keep
         ).failure(self._refused).run()
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.errors import FieldappError
 from fieldapp.regions import regions
+from fieldapp.store_sync import StoreIdentity
 from sync.service import request_enrolment
 from ui import i18n
 from ui.errors import message_for, show_error
@@ -296,7 +297,13 @@ class FirstRunWizard(QWidget):
         self.error.setStyleSheet("color: #374151;")
         self.error.setText(self.tr("Menghubungi server…"))
         name = socket.gethostname()
-        self.session.op(self, lambda _ctx: request_enrolment(url, code, name), lane="net").success(
+        self.session.op(self, lambda ctx: ctx.store.sync_identity()).success(
+            lambda identity: self._ask_server(url, code, name, identity)
+        ).failure(self._enrol_failed).run()
+
+    def _ask_server(self, url: str, code: str, name: str, identity: StoreIdentity) -> None:
+        """The network half, told which office and store ask (so a wrong code is not spent)."""
+        self.session.op(self, lambda _ctx: request_enrolment(url, code, name, "", identity), lane="net").success(
             self._keep_enrolment
         ).failure(self._enrol_failed).run()
 
