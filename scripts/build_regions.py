@@ -5,6 +5,9 @@ copy is gzip-compressed tab-separated lines ("code<TAB>name"), which loads in a 
 milliseconds with plain str.split. Run it again when a newer Kepmendagri list arrives:
 
     python scripts/build_regions.py ../shared/data/wilayah/wilayah_2025.csv
+    python scripts/build_region_index.py    # then the index the package ships and reads
+
+tests/test_region_index.py fails until the index is rebuilt from the new source.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def load_view(ctx: Context, record_id: str) -> RecordView:
     versions = ctx.store.versions(stored.meta.id)
     reg = stored.registration
     codes = {reg.ktp_address.desa_code} | ({reg.domicile_address.desa_code} if reg.domicile_address else set())
-    index = regions()  # the first call reads the region list (about half a second): not on the GUI thread
+    index = regions()  # reads the region file's parts these codes need: disk work, not on the GUI thread
     return RecordView(stored, versions, {code: index.lineage(code) for code in codes})
 
 
