@@ -195,7 +195,20 @@ def _as_nobody(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[s
     )
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root to become nobody")
+def _nobody_refused() -> str | None:
+    """None if `nobody` can run this checkout's fieldapp; otherwise why not (the test skips)."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return "needs root (to run a command as nobody) and setpriv"
+    probe = _as_nobody(["--version"], Path(tempfile.gettempdir()) / "fieldapp-none")
+    if probe.returncode != 0:
+        return f"nobody cannot run this checkout's Python (a private folder on its path?): {probe.stderr[-200:]}"
+    return None
+
+
+NOBODY_REFUSED = _nobody_refused()
+
+
+@pytest.mark.skipif(NOBODY_REFUSED is not None, reason=str(NOBODY_REFUSED))
 def test_a_folder_without_permission_is_named_and_exits_6() -> None:
     top = Path(tempfile.mkdtemp(prefix="fieldapp-perm-"))
     try:
