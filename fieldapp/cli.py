@@ -11,6 +11,7 @@ FIELDAPP_NEW_PASSPHRASE or a prompt.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -25,13 +26,15 @@ from fieldapp.cli_io import (
     new_passphrase,
     passphrase,
     print_table,
+    read_object,
     read_records,
     recovery_code,
     user_name,
 )
-from fieldapp.errors import FieldappError, InvalidRecords, UsageError
-from fieldapp.logs import log_crash, setup_logging
+from fieldapp.errors import FieldappError, InvalidRecords, UsageError, disk_problem
+from fieldapp.logs import log_crash, log_path, setup_logging
 from fieldapp.messages import shown
+from fieldapp.records import STATES
 from fieldapp.store import Store, data_dir_default
 
 log = logging.getLogger("fieldapp.cli")
@@ -41,6 +44,7 @@ PASSPHRASE_RULE = (
 )  # users.MIN_PASSPHRASE_LENGTH; tests/test_input_hardening.py holds the two together
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_DAMAGED, EXIT_DISK = 0, 1, 2, 3, 4, 6
 EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 130, 141
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,13 +56,36 @@ class _Parser(argparse.ArgumentParser):
 
 
 Extension = Callable[[argparse._SubParsersAction], None]  # adds commands from another package
+MAX_COUNT = 1_000_000_000
+
+
+def positive_count(text: str) -> int:
+    """A `--limit`: a whole number from 1 (0, negative and absurd values are mistakes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number") from None
+    if not 1 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_COUNT}")
+    return value
+
+
+def folder(text: str) -> Path:
+    """A path argument; an empty one is refused (it would silently mean the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("is not UTF-8 text") from None
+    return Path(text)
 
 
 def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="fieldapp", description="Offline assisted registration for Kartu Prakerja.")
     parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, help="store folder (default: FIELDAPP_DATA_DIR or the user data folder)"
+        "--data-dir", type=folder, help="store folder (default: FIELDAPP_DATA_DIR or the user data folder)"
     )
     parser.add_argument("--user", help="acting user (default: FIELDAPP_USER)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -91,11 +118,11 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     register.set_defaults(run=cmd_register)
 
     records = commands.add_parser("list", help="list records, newest first (NIK masked)")
-    records.add_argument("--status", help="only records in this state")
+    records.add_argument("--status", choices=STATES, help="only records in this state")
     records.add_argument(
         "--search", help="part of a name, or a whole NIK; '-' reads it from standard input (keeps a NIK out of ps)"
     )
-    records.add_argument("--limit", type=int, help="at most this many")
+    records.add_argument("--limit", type=positive_count, help="at most this many")
     records.add_argument("--json", action="store_true")
     records.set_defaults(run=cmd_list)
 
@@ -115,12 +142,12 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     verify.set_defaults(run=cmd_verify)
 
     audit = commands.add_parser("audit", help="show the audit log (supervisors)")
-    audit.add_argument("--limit", type=int, help="only the newest entries")
+    audit.add_argument("--limit", type=positive_count, help="only the newest entries")
     audit.add_argument("--json", action="store_true")
     audit.set_defaults(run=cmd_audit)
 
     export = commands.add_parser("export", help="write every record, decrypted, to a CSV file (supervisor; audited)")
-    export.add_argument("--out", required=True, type=Path, help="the CSV file to write (it holds personal data)")
+    export.add_argument("--out", required=True, type=folder, help="the CSV file to write (it holds personal data)")
     export.add_argument("--json", action="store_true")
     export.set_defaults(run=cmd_export)
 
@@ -146,7 +173,7 @@ def _accept_global_options_after(commands: argparse._SubParsersAction) -> None:
     """
     for command in commands.choices.values():
         command.add_argument("--user", default=argparse.SUPPRESS, help="acting user (as before the command)")
-        command.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="store folder")
+        command.add_argument("--data-dir", type=folder, default=argparse.SUPPRESS, help="store folder")
         for action in command._actions:
             if isinstance(action, argparse._SubParsersAction):
                 _accept_global_options_after(action)
@@ -162,6 +189,9 @@ def main(argv: Sequence[str] | None = None, extend: Extension | None = None) -> 
             print(exit_.code, file=sys.stderr)
             return EXIT_USAGE
         return int(exit_.code or 0)
+    if sys.stdout is None:  # started with standard output closed (`fieldapp list >&-`)
+        print("fieldapp: standard output is closed; nothing was done", file=sys.stderr)
+        return EXIT_USAGE
     args.data_dir = args.data_dir or data_dir_default()
     if args.command == "demo":  # a throw-away folder: problems go to the terminal
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -172,6 +202,13 @@ def main(argv: Sequence[str] | None = None, extend: Extension | None = None) -> 
         sys.stdout.flush()
     except BrokenPipeError:
         return _quiet_after_closed_pipe()
+    except KeyboardInterrupt:  # after the command's own work, while its output was flushed
+        print("fieldapp: interrupted while printing; what the command did is saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # the output itself went to a full disk (`fieldapp list > /dev/full`)
+        problem = disk_problem(exc.errno or errno.EIO, saved_nothing=False)
+        print(f"fieldapp: cannot write the output: {problem.message_en}", file=sys.stderr)
+        return problem.exit_code
     return code
 
 
@@ -202,6 +239,8 @@ def _run(command: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except FieldappError as exc:
         log.info("%s: %s", type(exc).__name__, exc.message_en)
         print(f"fieldapp: {exc.message_en}", file=sys.stderr)
+        if getattr(args, "json", False) and not exc.answered_on_stdout:  # asked for JSON: errors too
+            emit_json({"errors": [_error_dict(exc)]})
         return exc.exit_code
     except KeyboardInterrupt:
         print("fieldapp: interrupted; every change is saved whole or not at all", file=sys.stderr)
@@ -209,9 +248,21 @@ def _run(command: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except BrokenPipeError:
         raise
     except Exception as exc:  # a bug: log it without its message (it may hold data), say where
+        if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:  # the output itself, to a full disk say
+            problem = disk_problem(exc.errno, saved_nothing=False)
+            print(f"fieldapp: cannot write: {problem.message_en}", file=sys.stderr)
+            return problem.exit_code
         log_crash(exc)
-        print(f"fieldapp: internal error ({type(exc).__name__}); details are in the log", file=sys.stderr)
+        where = log_path(args.data_dir)
+        told = f"details are in {where}" if where is not None else "no log could be written"
+        print(f"fieldapp: internal error ({type(exc).__name__}); {told}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _error_dict(exc: FieldappError) -> dict[str, object]:
+    """One error in the shape of the batch errors (`index` and `field` are for records)."""
+    code = "".join(f"_{c.lower()}" if c.isupper() else c for c in type(exc).__name__).lstrip("_")
+    return {"index": None, "field": None, "code": code, "message": exc.message_en, "message_id": exc.message_id}
 
 
 def _report_invalid(exc: InvalidRecords, as_json: bool) -> None:
@@ -325,6 +376,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     search = _search_text(args.search)
     with login(args) as store:
         found = store.summaries(args.status, search, args.limit)
+        unsearchable = store.unsearchable() if search else []
     rows = [summary.as_dict() for summary in found]
     if args.json:
         emit_json(rows)
@@ -333,7 +385,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             if row["damaged"]:
                 row["full_name"] = "[damaged]"
         print_table(rows, ("id", "nik_masked", "full_name", "state", "version", "created_at"))
-    damaged = [summary.id for summary in found if summary.damaged]
+    damaged = sorted({summary.id for summary in found if summary.damaged} | set(unsearchable))
     if damaged:
         print(
             f"fieldapp: warning: {len(damaged)} record(s) could not be read (damaged): {', '.join(damaged)}; "
@@ -371,14 +423,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    changes = read_records(args.file)
-    if len(changes) != 1:
-        raise InputError(
-            "edit takes one JSON object of the fields to change", "edit menerima satu objek JSON", "not_one_object"
-        )
+    changes = read_object(args.file)
     with login(args) as store:
         before = store.record_meta(args.id)
-        version = store.edit(before.id, changes[0])  # type: ignore[arg-type]
+        version = store.edit(before.id, changes)
     changed = version != before.version
     if changed and before.state == "verified":
         print(

@@ -102,7 +102,20 @@ def parse_records(text: str) -> list[object]:
         if not _looks_like_json_lines(text):
             raise _syntax_error(whole, whole.lineno) from None
         return _json_lines(text)
+    if data == []:
+        raise InputError("no records in the input (an empty array)", "tidak ada data pada masukan", "no_records")
     return data if isinstance(data, list) else [data]
+
+
+def read_object(source: str) -> dict[str, object]:
+    """Exactly one JSON object (what `edit` takes): not an array, not JSON Lines, not a string."""
+    text = _decode(_read_bytes(source), source)
+    records = parse_records(text)
+    if len(records) != 1 or not isinstance(records[0], dict) or text.lstrip().startswith("["):
+        raise InputError(
+            "edit takes one JSON object of the fields to change", "edit menerima satu objek JSON", "not_one_object"
+        )
+    return records[0]
 
 
 def _loads(text: str, line: int | None = None) -> object:
@@ -198,8 +211,26 @@ def _ask_secret(prompt: str, env_hint: str) -> str:
     return getpass.getpass(prompt)
 
 
+def _text(value: str, where: str) -> str:
+    """`value` from an argument or the environment, refused if it is not UTF-8 text.
+
+    Python hands undecodable bytes over as lone surrogates; they would fail deep inside, as
+    a bug, so they are refused here by where they came from (never by their value).
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{where} is not UTF-8 text", f"{where} bukan teks UTF-8") from None
+    return value
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return None if value is None else _text(value, name)
+
+
 def user_name(given: str | None) -> str:
-    name = given or os.environ.get("FIELDAPP_USER")
+    name = _text(given, "--user") if given else _env("FIELDAPP_USER")
     if name:
         return name.strip()
     if not _interactive():
@@ -208,15 +239,17 @@ def user_name(given: str | None) -> str:
 
 
 def passphrase() -> str:
-    value = os.environ.get("FIELDAPP_PASSPHRASE")
-    return value if value is not None else _ask_secret("Passphrase: ", "FIELDAPP_PASSPHRASE")
+    """FIELDAPP_PASSPHRASE, else typed; an empty variable counts as none given (a script's slip,
+    which must not cost the user a login attempt)."""
+    value = _env("FIELDAPP_PASSPHRASE")
+    return value if value else _ask_secret("Passphrase: ", "FIELDAPP_PASSPHRASE")
 
 
 def new_passphrase(prompt: str, fallback_env: str | None = None) -> str:
     """A new user's passphrase: FIELDAPP_NEW_PASSPHRASE, or typed twice."""
     for env in ("FIELDAPP_NEW_PASSPHRASE", fallback_env):
         if env and os.environ.get(env) is not None:
-            return os.environ[env]
+            return _env(env)  # type: ignore[return-value]
     first = _ask_secret(f"{prompt}: ", "FIELDAPP_NEW_PASSPHRASE")
     if _ask_secret("Again: ", "FIELDAPP_NEW_PASSPHRASE") != first:
         raise UsageError("the two passphrases differ", "kedua kata sandi berbeda")
@@ -224,7 +257,7 @@ def new_passphrase(prompt: str, fallback_env: str | None = None) -> str:
 
 
 def recovery_code() -> str:
-    value = os.environ.get("FIELDAPP_RECOVERY_CODE")
+    value = _env("FIELDAPP_RECOVERY_CODE")
     return value if value is not None else _ask_secret("Recovery code: ", "FIELDAPP_RECOVERY_CODE")
 
 

@@ -135,6 +135,8 @@ def diagnose(path: Path | None) -> int:
     wanted = os.R_OK | os.W_OK
     if not os.access(folder, wanted | os.X_OK) or (Path(path).exists() and not os.access(path, wanted)):
         return errno.EACCES
+    if Path(path).exists() and not Path(path).stat().st_mode & 0o222:  # a file made read-only (chmod 444)
+        return errno.EACCES
     if disk.f_bavail * disk.f_frsize < 1024 * 1024:
         return errno.ENOSPC
     return errno.EIO

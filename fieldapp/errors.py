@@ -15,6 +15,7 @@ class FieldappError(Exception):
     """Base of every error meant for a user; `exit_code` is what the CLI exits with."""
 
     exit_code = 1
+    answered_on_stdout = False  # True when the command printed its answer before raising this
 
     def __init__(self, message_en: str, message_id: str | None = None) -> None:
         super().__init__(message_en)
@@ -86,8 +87,9 @@ _REMEDIES = {
     errno.EFBIG: ("free some space on the disk, then try again", "kosongkan ruang disk, lalu coba lagi"),
     errno.EDQUOT: ("ask IT to raise the disk quota", "minta petugas TI menaikkan kuota disk"),
     errno.EROFS: (
-        "ask IT to make the disk writable (it may be mounted read-only)",
-        "minta petugas TI membuat disk bisa ditulisi",
+        "ask IT to make the disk writable (it may be mounted read-only), or to copy the whole data "
+        "folder to a writable disk and use it there (--data-dir)",
+        "minta petugas TI membuat disk bisa ditulisi, atau menyalin seluruh folder data ke disk lain",
     ),
     errno.EACCES: (
         "run fieldapp as the account that owns the data folder, or ask IT to fix its permissions",
@@ -109,9 +111,9 @@ def disk_problem(code: int, saved_nothing: bool = True) -> DiskProblem:
     """
     cause_en, cause_id = _OS_REASONS.get(code, _OS_REASONS[errno.EIO])
     todo_en, todo_id = _REMEDIES.get(code, _REMEDIES[errno.EIO])
-    done_en = "this change was not saved; nothing saved before was lost" if saved_nothing else "nothing was lost"
+    done_en = "nothing was changed; nothing saved before was lost" if saved_nothing else "nothing was lost"
     done_id = (
-        "perubahan ini belum tersimpan; data yang sudah tersimpan tidak hilang"
+        "tidak ada yang diubah; data yang sudah tersimpan tidak hilang"
         if saved_nothing
         else "tidak ada data yang hilang"
     )

@@ -4,8 +4,8 @@ Crashes are logged by type and stack frames only: an exception's message can quo
 that caused it (a birth date that failed to parse, say), so it is left out.
 
 The log must never get in the user's way: it is opened on the first message, only inside a
-data folder that already exists (a read command on a missing folder must not create it, and a
-failed `init` must leave nothing behind), and a log that cannot be written (full disk,
+data folder where a store was opened or made (a read command on a missing or wrong folder must
+not write there, and a failed `init` must leave nothing behind), and a log that cannot be written (full disk,
 read-only folder) is skipped in silence rather than printing "--- Logging error ---".
 """
 
@@ -20,6 +20,18 @@ from pathlib import Path
 
 LOG_FILE = "fieldapp.log"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_STORE_FOLDERS: set[Path] = set()  # data folders where a real store was opened or made
+
+
+def store_folder_opened(data_dir: Path) -> None:
+    """Let the log live in `data_dir`: it holds a fieldapp store (not a typo, not someone's folder)."""
+    _STORE_FOLDERS.add(Path(data_dir).resolve())
+
+
+def log_path(data_dir: Path) -> Path | None:
+    """The log file, if one was written."""
+    path = Path(data_dir) / "logs" / LOG_FILE
+    return path if path.is_file() else None
 
 
 class QuietFileHandler(logging.handlers.RotatingFileHandler):
@@ -32,7 +44,7 @@ class QuietFileHandler(logging.handlers.RotatingFileHandler):
         )
 
     def _open(self):  # type: ignore[no-untyped-def]
-        if not self.data_dir.is_dir():
+        if self.data_dir.resolve() not in _STORE_FOLDERS:
             raise FileNotFoundError(self.baseFilename)  # caught by emit(): nothing is created
         (self.data_dir / "logs").mkdir(mode=0o700, exist_ok=True)
         stream = super()._open()

@@ -26,11 +26,13 @@ class NameIndex:
         self._keys = keys
         self._names: dict[str, str] | None = None  # record id -> folded name, oldest first
         self._data_version = -1
+        self.unsearchable: list[str] = []  # ids whose sealed name is damaged: no search finds them
 
     def _current(self) -> dict[str, str]:
         data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if self._names is None or data_version != self._data_version:
             rows = self._conn.execute("SELECT id, version, search FROM records ORDER BY seq")
+            self.unsearchable = []
             self._names = {rid: self._name(rid, version, blob) for rid, version, blob in rows}
             self._data_version = data_version
         return self._names
@@ -41,6 +43,7 @@ class NameIndex:
             return open_search_name(self._keys, record_id, version, blob)
         except StoreDamaged:
             log.warning("record %s: its search name fails its integrity check", record_id)
+            self.unsearchable.append(record_id)
             return ""
 
     def matching(self, text: str) -> list[str]:

@@ -27,6 +27,7 @@ from fieldapp import (
     errors,
     integrity,
     keyring,
+    logs,
     outbox,
     records,
     reports,
@@ -104,6 +105,7 @@ class Store(SyncSide):
         office_code = _check_office(office)
         path = Path(data_dir) / STORE_FILE
         if _exists(path):
+            check_is_store(path)  # an empty or foreign file says so, rather than "a store exists"
             raise UsageError(f"a store already exists in {data_dir}", f"penyimpanan sudah ada di {data_dir}")
         made = _make_folder(Path(data_dir))
         conn: sqlite3.Connection | None = None
@@ -119,6 +121,7 @@ class Store(SyncSide):
             raise
         store = cls(conn, path)
         store._unlock(users.find(conn, supervisor), store_key)  # type: ignore[arg-type]
+        logs.store_folder_opened(Path(data_dir))
         log.info("store created")
         return store, code
 
@@ -142,6 +145,7 @@ class Store(SyncSide):
         except BaseException:
             conn.close()
             raise
+        logs.store_folder_opened(Path(data_dir))
         return cls(conn, path)
 
     def clone(self) -> Store:
@@ -186,6 +190,8 @@ class Store(SyncSide):
         if user is None or user.disabled:
             raise AuthError(f"no active user {name!r}", f"tidak ada pengguna aktif {name!r}")
         self._refuse_if_locked(user)
+        if not passphrase.strip():  # a script's empty variable: not an attempt, so no lockout for it
+            raise AuthError("no passphrase given", "kata sandi belum diisi")
         try:
             store_key = users.unwrap_store_key(self._conn, name, passphrase)
         except crypto.Tampered:
@@ -478,6 +484,11 @@ class Store(SyncSide):
         ids = self._search_ids(keys, search) if search else None
         return records.count(self._conn, state, ids)
 
+    def unsearchable(self) -> list[str]:
+        """Ids of records a name search cannot see (their sealed name is damaged), after a search."""
+        self._require()
+        return list(self._names.unsearchable)  # type: ignore[union-attr]
+
     def warm_search(self) -> None:
         """Decrypt the names the search needs now (about 0.3 s at 100,000 records), not on the first search."""
         self._require()
@@ -553,6 +564,7 @@ class Store(SyncSide):
         The messages never repeat what was asked for: someone may have typed a NIK or a name
         where the id belongs, and messages reach the log.
         """
+        record_id = record_id.strip().lower()  # ids are lower-case hex; one read aloud may be typed in capitals
         meta = records.find_meta(self._conn, record_id)
         if meta is None and len(record_id) >= 8:
             found = records.ids_starting_with(self._conn, record_id)
@@ -594,6 +606,7 @@ class Store(SyncSide):
     def export_csv(self, path: Path, progress: reports.Progress | None = None) -> tuple[int, int]:
         """Write every record, decrypted, to a CSV file the supervisor chose; audited."""
         keys = self._require("supervisor")
+        self._refuse_inside_data_folder(Path(path))
         written, damaged = reports.write_csv(self._conn, keys, Path(path), progress)
         try:
             with transaction(self._conn):
@@ -602,6 +615,18 @@ class Store(SyncSide):
             Path(path).unlink(missing_ok=True)
             raise
         return written, damaged
+
+    def _refuse_inside_data_folder(self, target: Path) -> None:
+        """An export holds personal data in the clear: never over the store, its log, or beside them."""
+        try:
+            inside = target.resolve().is_relative_to(self.path.parent.resolve())
+        except (OSError, RuntimeError, ValueError):
+            inside = True
+        if inside or not target.name:
+            raise UsageError(
+                "choose an export file outside the data folder (it would overwrite or sit beside the store)",
+                "pilih berkas ekspor di luar folder data (berkas itu akan menimpa atau berada di samping penyimpanan)",
+            )
 
     def audit_log(self, limit: int | None = None) -> list[audit.AuditEntry]:
         self._require("supervisor")
@@ -662,9 +687,9 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 def _check_state(state: str | None) -> None:
     if state is not None and state not in records.STATES:
-        raise UsageError(
-            f"unknown state {state!r}; one of: {', '.join(records.STATES)}",
-            f"status {state!r} tidak dikenal; pilih salah satu: {', '.join(records.STATES)}",
+        raise UsageError(  # the value is not repeated: a NIK typed in the wrong box must not reach the log
+            f"unknown state; one of: {', '.join(records.STATES)}",
+            f"status tidak dikenal; pilih salah satu: {', '.join(records.STATES)}",
         )
 
 

@@ -54,10 +54,10 @@ def check_role(role: str) -> str:
 
 def check_passphrase(passphrase: str) -> str:
     """Refuse a new passphrase that is blank or short; length counts NFC characters, as the KDF sees them."""
-    if not passphrase.strip():
-        raise UsageError(
-            "the passphrase is empty or only spaces; choose a real one",
-            "kata sandi kosong atau hanya berisi spasi; pilih kata sandi yang sebenarnya",
+    if not any(char.isprintable() and not char.isspace() for char in passphrase):
+        raise UsageError(  # blank, spaces, or only invisible characters (zero-width spaces...)
+            "the passphrase is empty or only spaces or invisible characters; choose a real one",
+            "kata sandi kosong atau hanya berisi spasi atau karakter tak terlihat; pilih kata sandi yang sebenarnya",
         )
     if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE_LENGTH:
         raise UsageError(

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pydantic
 import requests
 
+from fieldapp.errors import UsageError
 from sync import protocol
 from sync.errors import (
     BatchTooLarge,
@@ -97,7 +98,15 @@ class SyncClient:
                     store_proof=identity.proof,
                     previous_token=identity.previous_token or None,
                 )
-        body = protocol.EnrollRequest(**fields)
+        try:
+            body = protocol.EnrollRequest(**fields)
+        except pydantic.ValidationError as exc:  # named by field, never by value (a code is a secret)
+            names = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
+            raise UsageError(
+                f"not valid for enrolment: {', '.join(names)} (a code is 16 letters in groups; "
+                "a laptop name is 1-100 visible characters)",
+                f"tidak sah untuk pendaftaran: {', '.join(names)}",
+            ) from None
         return self._call("POST", "/enroll", body.model_dump(exclude_none=True), protocol.EnrollResponse)
 
     def push(self, envelopes: list[protocol.RecordEnvelope]) -> protocol.PushResponse:

@@ -54,6 +54,7 @@ class Unsent(SyncError):
     """The sync ran to its end, but versions are still queued or records are in conflict."""
 
     exit_code = EXIT_UNSENT
+    answered_on_stdout = True  # the report (JSON or text) is printed before this is raised
 
 
 class InsecureServer(SyncError):

@@ -15,7 +15,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 PROTOCOL_VERSION = 2
 STORE_IDENTITY_REVISION = 2  # /v1/enroll takes office, store_id, store_proof, previous_token
@@ -28,6 +28,16 @@ RecordId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[
 ContentHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")]
 Timestamp = Annotated[str, StringConstraints(min_length=20, max_length=40)]
+
+
+def _printable(value: str) -> str:
+    """Refuse control, bidi, zero-width and undecodable characters: names end up on terminals."""
+    if not value.isprintable():
+        raise ValueError("holds control or invisible characters")
+    return value
+
+
+PrintableText = AfterValidator(_printable)
 
 PushOutcome = Literal["accepted", "already_have", "duplicate", "conflict", "stale", "rejected"]
 ServerStatus = Literal["verified", "rejected"]
@@ -61,8 +71,8 @@ class EnrollRequest(_Strict):
     the server join a device enrolled by an older fieldapp to the store.
     """
 
-    code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
-    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    code: Annotated[str, StringConstraints(min_length=8, max_length=64), PrintableText]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100), PrintableText]
     office: DesaCode | Literal[""] | None = None
     store_id: RecordId | None = None
     store_proof: ContentHash | None = None

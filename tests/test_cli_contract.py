@@ -239,3 +239,107 @@ def test_sync_sends_every_readable_record_and_names_the_damaged_one(tmp_path: Pa
         assert server.stats()["records"] == 4
     finally:
         server.stop()
+
+
+# -- what an outside review broke --------------------------------------------------------
+
+
+def test_export_never_writes_into_the_data_folder(data_dir: Path) -> None:
+    ids = make_store(data_dir, 3)
+    for target in (data_dir / STORE_FILE, data_dir / "logs" / "fieldapp.log", data_dir / "export.csv"):
+        refused = run_process(["export", "--out", str(target)], data_dir)
+        assert refused.returncode == 2 and "outside the data folder" in refused.stderr, (target, refused.stderr)
+    assert run_process(["verify"], data_dir).returncode == 0
+    assert run_process(["show", ids[0]], data_dir).returncode == 0
+    assert str(applicant(0, OFFICE)["nik"]) not in (data_dir / "logs" / "fieldapp.log").read_text()
+    assert run_process(["export", "--out", ""], data_dir).returncode == 2
+
+
+def test_an_empty_passphrase_variable_is_no_attempt_and_locks_nobody_out(data_dir: Path) -> None:
+    make_store(data_dir, 1)
+    for _attempt in range(6):
+        empty = run_process(["status"], data_dir, passphrase="")
+        assert empty.returncode == 3 and "no passphrase given" in empty.stderr, empty.stderr
+    assert run_process(["status"], data_dir).returncode == 0  # not locked out
+
+
+def test_bad_values_in_arguments_and_variables_are_usage_errors_not_bugs(data_dir: Path) -> None:
+    make_store(data_dir, 2)
+    for args in (["list", "--limit", "-1"], ["list", "--limit", "0"], ["list", "--limit", "9" * 20]):
+        result = run_process(args, data_dir)
+        assert result.returncode == 2 and "--limit" in result.stderr, (args, result.stderr)
+    assert run_process(["audit", "--limit", "-5"], data_dir).returncode == 2
+    assert run_process(["--data-dir", "", "list"], data_dir).returncode == 2
+    nik = str(applicant(0, OFFICE)["nik"])
+    status = run_process(["list", "--status", nik], data_dir)
+    log = data_dir / "logs" / "fieldapp.log"
+    assert status.returncode == 2 and (not log.exists() or nik not in log.read_text())
+    import os
+
+    env = {**os.environ, "FIELDAPP_DATA_DIR": str(data_dir), "FIELDAPP_USER": SUPERVISOR}
+    env_bytes = {k.encode(): v.encode() for k, v in env.items()}
+    env_bytes[b"FIELDAPP_PASSPHRASE"] = b"\xff\xfe not utf-8"
+    done = subprocess.run([sys.executable, "-m", "fieldapp", "status"], env=env_bytes, capture_output=True, text=True)
+    assert done.returncode == 2 and "FIELDAPP_PASSPHRASE is not UTF-8" in done.stderr, done.stderr
+
+
+def test_edit_takes_one_object_and_an_empty_array_is_no_records(data_dir: Path) -> None:
+    ids = make_store(data_dir, 1)
+    for text in ('[{"notes": "x"}]', '"x"'):
+        refused = run_process(["edit", ids[0], "--json"], data_dir, stdin=text)
+        assert refused.returncode == 2 and json.loads(refused.stdout)["errors"][0]["code"] == "not_one_object"
+    empty = run_process(["register", "--json"], data_dir, stdin="[]")
+    assert empty.returncode == 2 and json.loads(empty.stdout)["errors"][0]["code"] == "no_records"
+
+
+def test_errors_of_a_json_command_are_json_too(data_dir: Path) -> None:
+    ids = make_store(data_dir, 3)
+    missing = run_process(["show", "ffffffff", "--json"], data_dir)
+    assert missing.returncode == 2
+    assert json.loads(missing.stdout)["errors"][0]["code"] == "usage_error"
+    ambiguous = run_process(["edit", ids[0][:8], "--json"], data_dir, stdin="{}")
+    assert ambiguous.returncode == 2 and "ambiguous" in json.loads(ambiguous.stdout)["errors"][0]["message"]
+
+
+def test_an_id_typed_in_capitals_is_found(data_dir: Path) -> None:
+    ids = make_store(data_dir, 1)
+    assert run_process(["show", ids[0].upper()], data_dir).returncode == 0
+
+
+def test_a_passphrase_of_invisible_characters_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "laptop"
+    result = run_process(["init"], data_dir, env={"FIELDAPP_NEW_PASSPHRASE": "\u200b" * 12})
+    assert result.returncode == 2 and "invisible" in result.stderr and not data_dir.exists()
+
+
+def test_a_damaged_search_name_is_warned_about_not_silently_missed(data_dir: Path) -> None:
+    ids = make_store(data_dir, 3)
+    _blob, search = latest_blobs(data_dir, ids[1])
+    flip_byte_on_disk(data_dir / STORE_FILE, search)
+    name = str(applicant(1, OFFICE)["full_name"])
+    found = run_process(["list", "--search", name], data_dir)
+    assert found.returncode == 0 and ids[1] in found.stderr and "damaged" in found.stderr
+
+
+def test_no_log_is_written_into_a_folder_without_a_store(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_process(["list"], empty).returncode == 2
+    (empty / STORE_FILE).touch()
+    assert run_process(["list"], empty).returncode == 4
+    init = run_process(["init"], empty, env={"FIELDAPP_NEW_PASSPHRASE": SUPERVISOR_PASS})
+    assert init.returncode == 4 and "not a fieldapp store" in init.stderr
+    assert sorted(p.name for p in empty.iterdir()) == [STORE_FILE]
+
+
+def test_output_to_a_full_device_or_a_closed_stdout_is_said(data_dir: Path) -> None:
+    make_store(data_dir, 2)
+    import os
+
+    env = {**os.environ, "FIELDAPP_DATA_DIR": str(data_dir), "FIELDAPP_USER": SUPERVISOR}
+    env["FIELDAPP_PASSPHRASE"] = SUPERVISOR_PASS
+    program = f"{sys.executable} -m fieldapp"
+    full = subprocess.run(["bash", "-c", f"{program} list > /dev/full"], env=env, capture_output=True, text=True)
+    assert full.returncode == 6 and "disk is full" in full.stderr and "Traceback" not in full.stderr, full.stderr
+    closed = subprocess.run(["bash", "-c", f"{program} list >&-"], env=env, capture_output=True, text=True)
+    assert closed.returncode == 2 and "standard output is closed" in closed.stderr, closed.stderr

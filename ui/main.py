@@ -18,6 +18,15 @@ _GLOBAL_OPTIONS = {"--data-dir", "--user"}
 
 
 def cli(argv: Sequence[str] | None = None) -> int:
+    """The console entry point; Ctrl+C while the program is still starting ends it without a traceback."""
+    try:
+        return _cli(argv)
+    except KeyboardInterrupt:
+        print("fieldapp: interrupted", file=sys.stderr)
+        return 130
+
+
+def _cli(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command, data_dir = _command_and_data_dir(args)
     if command is None and not any(a in ("-h", "--help", "--version") for a in args):

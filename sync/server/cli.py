@@ -78,8 +78,8 @@ def _reason(text: str) -> str:
     """A rejection reason fit for the laptop's screen: not too long, no control characters."""
     if len(text) > MAX_REASON:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_REASON} characters")
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
-        raise argparse.ArgumentTypeError("must not hold control or invisible formatting characters")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in text):  # Cs: bytes that were not UTF-8
+        raise argparse.ArgumentTypeError("must be UTF-8 text without control or invisible formatting characters")
     return text
 
 
