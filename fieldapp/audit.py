@@ -36,6 +36,7 @@ ACTIONS = frozenset(
         "settings",
         "enrol",
         "sync",
+        "tamper_detected",
     }
 )
 _GENESIS = bytes(32)

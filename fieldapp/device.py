@@ -1,18 +1,40 @@
 """This laptop's enrolment with a central server: where it syncs to and its device token.
 
-The token is a secret: it is sealed with the store's secrets sub-key and only ever decrypted
-in memory by a logged-in user. The server URL, device id, office and CA path are settings, kept
-in plaintext so IT can read them without a passphrase.
+Where data goes must not be changeable by editing the file: the whole enrolment (server URL,
+CA file, device id, office and token) is sealed with the store's secrets sub-key, which only an
+unlocked store has. Plaintext copies of the URL, device id and CA path stay beside it so IT can
+read them without a passphrase (`fieldapp status`); on load they must equal the sealed copy,
+or sync stops (`EnrolmentTampered`, exit 4) and sends nothing.
+
+Stores enrolled before the sealed copy existed are trusted once, as they are, and sealed then.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from fieldapp import crypto
 from fieldapp.crypto import SubKeys
+from fieldapp.errors import StoreDamaged
 from fieldapp.keyring import get_meta, set_meta
+
+_SEALED_KEY = "enrolment_sealed"
+_SEALED_CONTEXT = b"enrolment"
+_PLAIN_KEYS = ("server_url", "device_id", "ca_file", "office")
+
+
+class EnrolmentTampered(StoreDamaged):
+    """The sync settings in the file differ from the sealed ones: someone edited them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the sync settings in the store file were changed outside fieldapp (server, CA, device or "
+            "office); sync is stopped and nothing was sent. Tell IT, then enrol this laptop again",
+            "pengaturan sinkronisasi di berkas penyimpanan diubah di luar fieldapp; sinkronisasi dihentikan "
+            "dan tidak ada data yang dikirim. Hubungi petugas TI, lalu daftarkan ulang laptop ini",
+        )
 
 
 @dataclass(frozen=True)
@@ -32,6 +54,7 @@ def _token_context(device_id: str) -> bytes:
 
 
 def save(conn: sqlite3.Connection, keys: SubKeys, enrolment: Enrolment) -> None:
+    """Keep the enrolment sealed whole, with plaintext copies for IT (inside the caller's transaction)."""
     set_meta(conn, "server_url", enrolment.server_url)
     set_meta(conn, "device_id", enrolment.device_id)
     set_meta(conn, "ca_file", enrolment.ca_file)
@@ -39,18 +62,39 @@ def save(conn: sqlite3.Connection, keys: SubKeys, enrolment: Enrolment) -> None:
         keys.secrets, crypto.KIND_SECRET, enrolment.token.encode(), _token_context(enrolment.device_id)
     )
     set_meta(conn, "device_token", sealed)
+    whole = json.dumps(asdict(enrolment), sort_keys=True).encode("utf-8")
+    set_meta(conn, _SEALED_KEY, crypto.seal(keys.secrets, crypto.KIND_SECRET, whole, _SEALED_CONTEXT))
 
 
 def load(conn: sqlite3.Connection, keys: SubKeys) -> Enrolment | None:
+    """The enrolment as sealed; EnrolmentTampered if the plaintext copies were edited."""
+    sealed = get_meta(conn, _SEALED_KEY)
+    if sealed is None:
+        return _legacy(conn, keys)
+    try:
+        whole = crypto.open_sealed(keys.secrets, crypto.KIND_SECRET, bytes(sealed), _SEALED_CONTEXT)  # type: ignore[arg-type]
+    except crypto.Tampered:
+        raise EnrolmentTampered() from None
+    enrolment = Enrolment(**json.loads(whole))
+    if _plain(conn) != {key: getattr(enrolment, key) for key in _PLAIN_KEYS}:
+        raise EnrolmentTampered()
+    return enrolment
+
+
+def needs_sealing(conn: sqlite3.Connection) -> bool:
+    """An enrolment from before the sealed copy: trusted once, then sealed (see the module doc)."""
+    return get_meta(conn, _SEALED_KEY) is None and bool(get_meta(conn, "device_id"))
+
+
+def _plain(conn: sqlite3.Connection) -> dict[str, str]:
+    return {key: str(get_meta(conn, key) or "") for key in _PLAIN_KEYS}
+
+
+def _legacy(conn: sqlite3.Connection, keys: SubKeys) -> Enrolment | None:
     device_id = get_meta(conn, "device_id")
     sealed = get_meta(conn, "device_token")
     if not device_id or sealed is None:
         return None
     token = crypto.open_sealed(keys.secrets, crypto.KIND_SECRET, bytes(sealed), _token_context(str(device_id)))  # type: ignore[arg-type]
-    return Enrolment(
-        server_url=str(get_meta(conn, "server_url")),
-        device_id=str(device_id),
-        office=str(get_meta(conn, "office") or ""),
-        token=token.decode(),
-        ca_file=str(get_meta(conn, "ca_file") or ""),
-    )
+    plain = _plain(conn)
+    return Enrolment(plain["server_url"], plain["device_id"], plain["office"], token.decode(), plain["ca_file"])

@@ -84,14 +84,26 @@ class SyncSide:
         def _audit(self, action: str, record_id: str | None = None, detail: str = "") -> None: ...
 
     def enrolment(self) -> Enrolment | None:
-        return device.load(self._conn, self._require())
+        """Where and as whom this laptop syncs; EnrolmentTampered (audited) if the file was edited."""
+        keys = self._require()
+        try:
+            enrolment = device.load(self._conn, keys)
+        except device.EnrolmentTampered:
+            with transaction(self._conn):
+                self._audit("tamper_detected", detail="sync settings differ from their sealed copy")
+            log.warning("sync settings differ from their sealed copy: sync stopped")
+            raise
+        if enrolment is not None and device.needs_sealing(self._conn):
+            with transaction(self._conn):
+                device.save(self._conn, keys, enrolment)
+        return enrolment
 
     def sync_identity(self) -> StoreIdentity:
         """This store as the server should know it at enrolment (supervisors, who enrol)."""
         self._require("supervisor")
         try:
             previous = self.enrolment()
-        except crypto.Tampered:  # a damaged old token must not stand in the way of a new one
+        except (crypto.Tampered, device.EnrolmentTampered):  # damaged or edited: enrolling again is the remedy
             previous = None
         return StoreIdentity(
             office=self.office,

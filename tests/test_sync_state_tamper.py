@@ -1,0 +1,89 @@
+"""Issue 8, item 1: where data goes is authenticated. Editing the sync settings in the file
+(pointing the laptop at another server) stops sync with exit 4 and an audit entry, and sends
+nothing anywhere."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from conftest import OFFICE
+from servers import Laptop, ServerProcess
+
+from fieldapp.sample import applicant
+from fieldapp.store import STORE_FILE
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def _answer(self) -> None:
+        self.seen.append(f"{self.command} {self.path}")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"status": "ok", "protocol": 2}')
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def attacker() -> tuple[str, list[str]]:
+    """An HTTP server on loopback that records every request it gets."""
+    seen: ClassVar[list[str]] = []
+    handler = type("Recorder", (_Recorder,), {"seen": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("server_url", None), ("ca_file", "/tmp/attacker-ca.pem"), ("device_id", "0190c0de-0000-7000-8000-000000000000")],
+)
+def test_edited_sync_settings_stop_sync_and_send_nothing(tmp_path: Path, attacker, key: str, value: str | None) -> None:
+    url, seen = attacker
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        laptop.register([applicant(i, OFFICE) for i in range(3)])
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:  # all it takes is sqlite3
+            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (value or url, key))
+        synced = laptop.run("sync")
+        assert synced.returncode == 4, synced.stderr
+        assert "changed outside fieldapp" in synced.stderr and "nothing was sent" in synced.stderr
+        assert seen == [] and server.stats()["records"] == 0
+        audit = json.loads(laptop.run("audit", "--json").stdout)
+        assert "tamper_detected" in [entry["action"] for entry in audit]
+        again = laptop.enroll(server)  # the remedy the message gives
+        assert again.returncode == 0, again.stderr
+        assert laptop.run("sync").returncode == 0 and server.stats()["records"] == 3
+    finally:
+        server.stop()
+
+
+def test_a_laptop_enrolled_before_the_sealed_copy_is_sealed_on_its_next_sync(tmp_path: Path) -> None:
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:  # as an older fieldapp left it
+            conn.execute("DELETE FROM meta WHERE key = 'enrolment_sealed'")
+        assert laptop.run("sync").returncode == 0
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+            assert conn.execute("SELECT 1 FROM meta WHERE key = 'enrolment_sealed'").fetchone()
+            conn.execute("UPDATE meta SET value = 'https://elsewhere.example' WHERE key = 'server_url'")
+        assert laptop.run("sync").returncode == 4
+    finally:
+        server.stop()
