@@ -261,7 +261,7 @@ class SyncEngine:
                 self._wait_after(exc, [], report)
                 continue
             self.backoff.reset()
-            changes = [(c.id, c.status, c.reason or "") for c in page.changes]
+            changes = [(c.id, c.status, c.reason or "", c.version) for c in page.changes]
             self.store.apply_status_changes(changes, page.cursor)
             report.pulled += len(changes)
             self._progress(Progress("pull", report.pulled, report.pulled))

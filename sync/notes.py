@@ -1,7 +1,8 @@
 """What a record shows about the server's answer: written by the engine, read by the app.
 
-`note_for` keeps a verdict's details (a duplicate's office and day, the rules a record broke)
-in a short English form stored on the record; `describe_note` turns that form into words in
+`note_for` keeps a verdict's details (a duplicate's office and day when it is the laptop's own
+office, only "already registered" when it is another's; the rules a record broke) in a short
+English form stored on the record; `describe_note` turns that form into words in
 the app's language. Neither ever holds personal data. No HTTP here, so screens may import it.
 """
 
@@ -15,6 +16,18 @@ if TYPE_CHECKING:
 
 _DUPLICATE_NOTE = re.compile(r"NIK already registered by office (?P<office>[\d.]+) at (?P<at>\S+)")
 _PROBLEM_NOTE = re.compile(r"(?P<field>[a-z_.]+): (?P<code>[a-z_]+)")
+
+
+_ELSEWHERE = {
+    "NIK already registered": (
+        "This NIK is already registered at another office",
+        "NIK ini sudah terdaftar di kantor lain",
+    ),
+    "KK already registered": (
+        "This KK number already has its registrations at another office",
+        "Nomor KK ini sudah memiliki pendaftaran di kantor lain",
+    ),
+}
 
 
 def note_for(result: protocol.PushResult) -> str:
@@ -36,6 +49,9 @@ def describe_note(note: str, lang: str) -> str:
     from fieldapp.errors import Problem
     from fieldapp.regions import regions
 
+    if note in _ELSEWHERE:
+        english, indonesian = _ELSEWHERE[note]
+        return indonesian if lang == "id" else english
     duplicate = _DUPLICATE_NOTE.fullmatch(note)
     if duplicate:
         region = regions().get(duplicate["office"])

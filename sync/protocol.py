@@ -11,14 +11,17 @@ revision's fields only to a server that says it speaks it, since unknown fields 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 STORE_IDENTITY_REVISION = 2  # /v1/enroll takes office, store_id, store_proof, previous_token
+VERSIONED_VERDICTS_REVISION = 3  # /v1/pull?revision=3: each status change names its version
 PREFIX = "/v1"
 MAX_BATCH_RECORDS = 500
 MAX_BODY_BYTES = 4 * 1024 * 1024  # after decompression; a 500-record batch is about 400 kB
@@ -27,7 +30,34 @@ PROBLEM_TYPE_BASE = "https://fieldapp.invalid/problems/"
 RecordId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
 ContentHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")]
-Timestamp = Annotated[str, StringConstraints(min_length=20, max_length=40)]
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})", re.ASCII)
+MAX_UTC_OFFSET = dt.timedelta(hours=14)  # the widest real time zone (UTC+14, Kiribati)
+
+
+def utc_timestamp(value: str) -> str:
+    """A real ISO-8601 time with a zone, given back in the server's own UTC form.
+
+    Strict because the time is judged (a registration's day) and stored: a year-1 time with a
+    +23:59 offset once overflowed into a 500, and a string of the device's choosing must never
+    be repeated to anyone else, so what is kept is only what the server wrote from the parse.
+    """
+    if not _TIMESTAMP.fullmatch(value):
+        raise ValueError("is not an ISO-8601 time with a zone, as 2026-11-28T03:00:00.000Z")
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("is not a real date and time") from None
+    offset = moment.utcoffset()
+    if offset is None or abs(offset) > MAX_UTC_OFFSET:
+        raise ValueError("has a time-zone offset beyond 14 hours")
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("falls outside the years 1-9999 in UTC") from None
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+Timestamp = Annotated[str, StringConstraints(min_length=20, max_length=40), AfterValidator(utc_timestamp)]
 
 
 def _printable(value: str) -> str:
@@ -38,6 +68,12 @@ def _printable(value: str) -> str:
 
 
 PrintableText = AfterValidator(_printable)
+
+# The whole of what a device hears about another office's registration (issue 8): no office,
+# no time, no count. A duplicate within the device's own office names the first record's
+# office and time in `duplicate_of` instead.
+NIK_ELSEWHERE = "NIK already registered"
+KK_ELSEWHERE = "KK already registered"
 
 PushOutcome = Literal["accepted", "already_have", "duplicate", "conflict", "stale", "rejected"]
 ServerStatus = Literal["verified", "rejected"]
@@ -132,10 +168,18 @@ class PushResponse(_Strict):
 
 
 class StatusChange(_Strict):
+    """A central decision on one version of a record (`version`, since revision 3).
+
+    The server names the version only to a laptop that asked with `revision` >= 3: an older
+    laptop refuses unknown fields. A laptop applies a change with a version only while its
+    record is still at that version, so a verdict never lands on an edit it did not judge.
+    """
+
     id: str
     status: ServerStatus
     reason: str | None = None
     changed_at: str
+    version: Annotated[int, Field(ge=1)] | None = None
 
 
 class PullResponse(_Strict):

@@ -261,7 +261,12 @@ def set_status(engine: Engine, record_id: str, status: str, reason: str | None) 
         conn.execute(t.records.update().where(t.records.c.id == record_id).values(status=status, reason=reason))
         conn.execute(
             t.status_changes.insert().values(
-                record_id=record_id, device_id=row.device_id, status=status, reason=reason, changed_at=now
+                record_id=record_id,
+                device_id=row.device_id,
+                status=status,
+                reason=reason,
+                changed_at=now,
+                version=row.version,
             )
         )
     return record_id
@@ -271,12 +276,11 @@ def _record_by_prefix(conn: Connection, prefix: str) -> Row:
     """The one record whose id is `prefix` or starts with it; refused if none or several."""
     if not prefix:
         raise AdminError("give a record id (or a unique start of one)")
-    exact = conn.execute(select(t.records.c.id, t.records.c.device_id).where(t.records.c.id == prefix)).first()
+    columns = (t.records.c.id, t.records.c.device_id, t.records.c.version)
+    exact = conn.execute(select(*columns).where(t.records.c.id == prefix)).first()
     if exact is not None:
         return exact
-    found = conn.execute(
-        select(t.records.c.id, t.records.c.device_id).where(t.records.c.id.startswith(prefix, autoescape=True)).limit(2)
-    ).all()
+    found = conn.execute(select(*columns).where(t.records.c.id.startswith(prefix, autoescape=True)).limit(2)).all()
     if not found:
         raise AdminError(f"no record {prefix!r}")
     if len(found) > 1:
@@ -301,13 +305,17 @@ def changes_since(engine: Engine, device: Device, cursor: int, limit: int) -> tu
                 t.status_changes.c.status,
                 t.status_changes.c.reason,
                 t.status_changes.c.changed_at,
+                t.status_changes.c.version,
             )
             .where(mine & (t.status_changes.c.seq > cursor))
             .order_by(t.status_changes.c.seq)
             .limit(limit + 1)
         ).all()
     page = rows[:limit]
-    changes = [{"id": r.record_id, "status": r.status, "reason": r.reason, "changed_at": r.changed_at} for r in page]
+    changes = [
+        {"id": r.record_id, "status": r.status, "reason": r.reason, "changed_at": r.changed_at, "version": r.version}
+        for r in page
+    ]
     return changes, (page[-1].seq if page else cursor), len(rows) > limit
 
 

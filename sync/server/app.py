@@ -3,6 +3,10 @@
 Request bodies may be gzip-compressed and are bounded (413) before and after decompression;
 devices authenticate with a bearer token whose hash the server keeps; each device is rate
 limited; every request is logged as one JSON line without any body or personal data.
+
+Who asks is settled before a body is read (`AuthGate`): a request without a live device token
+costs one hash and one indexed lookup, never an inflation or a parse, and an address that keeps
+failing is slowed down (429) before even that.
 """
 
 import datetime as dt
@@ -17,6 +21,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,6 +36,8 @@ from sync.server.ratelimit import RateLimiter
 access_log = logging.getLogger("fieldapp.server.access")
 PROBLEM_JSON = "application/problem+json"
 MAX_CURSOR = 2**62  # cursors are database row numbers: 64-bit signed integers in SQLite and PostgreSQL
+DEVICE_PATHS = frozenset({protocol.PREFIX + "/push", protocol.PREFIX + "/pull"})
+ENROL_PATH = protocol.PREFIX + "/enroll"
 
 
 class ProblemError(Exception):
@@ -56,6 +63,8 @@ def create_app(
     burst: int = 40,
     max_body_bytes: int = protocol.MAX_BODY_BYTES,
     enrolments_per_second: float = 1.0,
+    failures_per_second: float = 5.0,
+    failure_burst: int = 30,
 ) -> FastAPI:
     app = FastAPI(
         title="fieldapp central server", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None
@@ -66,19 +75,11 @@ def create_app(
     _install_error_handlers(app)
 
     def current_device(request: Request) -> Device:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ProblemError(
-                401, "unauthenticated", "a device token is required", headers={"WWW-Authenticate": "Bearer"}
-            )
-        found = admin.device_for_token(engine, token.strip())
-        if found.device is None:
-            raise ProblemError(401, "unauthenticated", "unknown device token", headers={"WWW-Authenticate": "Bearer"})
-        if found.revoked:
-            raise ProblemError(401, "device-revoked", "this device was revoked", headers={"WWW-Authenticate": "Bearer"})
-        request.state.device_id = found.device.id
-        _limit(device_limiter, found.device.id)
-        return found.device
+        """The device `AuthGate` found for this request's token, before the body was read."""
+        device = request.state.device if hasattr(request.state, "device") else None
+        if not isinstance(device, Device):  # unreachable: the gate guards every device path
+            raise ProblemError(401, "unauthenticated", "a device token is required", headers=_BEARER)
+        return device
 
     @app.get(protocol.PREFIX + "/health", response_model=protocol.Health)
     def health() -> protocol.Health:
@@ -87,7 +88,6 @@ def create_app(
 
     @app.post(protocol.PREFIX + "/enroll", response_model=protocol.EnrollResponse)
     def enroll(body: protocol.EnrollRequest, request: Request) -> protocol.EnrollResponse:
-        _limit(enrol_limiter, request.client.host if request.client else "unknown")
         try:
             enrolled = admin.enrol(engine, body.code, body.device_name, _claim(body))
         except admin.OfficeMismatch as exc:
@@ -116,13 +116,19 @@ def create_app(
         device: Annotated[Device, Depends(current_device)],
         cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-    ) -> protocol.PullResponse:
+        revision: Annotated[int, Query(ge=1, le=1000)] = 1,
+    ) -> Response:
         changes, next_cursor, more = admin.changes_since(engine, device, cursor, limit)
-        return protocol.PullResponse(
+        page = protocol.PullResponse(
             changes=[protocol.StatusChange(**c) for c in changes], cursor=next_cursor, more=more
         )
+        # A laptop older than revision 3 refuses unknown fields: it never sees `version`.
+        hidden = None if revision >= protocol.VERSIONED_VERDICTS_REVISION else {"changes": {"__all__": {"version"}}}
+        return Response(page.model_dump_json(exclude=hidden), media_type="application/json")
 
     app.add_middleware(BodyGate, max_bytes=max_body_bytes)
+    gate = _Gatekeeper(engine, device_limiter, enrol_limiter, RateLimiter(failures_per_second, failure_burst))
+    app.add_middleware(AuthGate, gatekeeper=gate)  # outside BodyGate: runs before any body is read
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(AccessLog)
     return app
@@ -135,12 +141,87 @@ def _claim(body: protocol.EnrollRequest) -> admin.StoreClaim | None:
     return admin.StoreClaim(body.office or "", body.store_id, body.store_proof or "", body.previous_token)
 
 
+_BEARER = {"WWW-Authenticate": "Bearer"}
+
+
+def _slow_down(wait: float) -> ProblemError:
+    return ProblemError(
+        429, "rate-limited", "too many requests; slow down", headers={"Retry-After": str(max(1, round(wait)))}
+    )
+
+
 def _limit(limiter: RateLimiter, key: str) -> None:
     wait = limiter.take(key)
     if wait > 0:
-        raise ProblemError(
-            429, "rate-limited", "too many requests; slow down", headers={"Retry-After": str(max(1, round(wait)))}
-        )
+        raise _slow_down(wait)
+
+
+class _Gatekeeper:
+    """Decides from the headers alone whether a request may go on to have its body read.
+
+    Device paths need a live token (the device is then rate limited); an address whose tokens
+    keep failing is refused before the lookup. Enrolment is rate limited per address.
+    """
+
+    def __init__(self, engine: Engine, devices: RateLimiter, enrolments: RateLimiter, failures: RateLimiter) -> None:
+        self.engine = engine
+        self.devices = devices
+        self.enrolments = enrolments
+        self.failures = failures
+
+    def admit(self, path: str, address: str, authorization: str) -> Device | None:
+        """The device asking (None for enrolment), or a `ProblemError` to answer instead."""
+        if path == ENROL_PATH:
+            _limit(self.enrolments, address)
+            return None
+        wait = self.failures.wait(address)
+        if wait > 0:
+            raise _slow_down(wait)
+        try:
+            device = self._device(authorization)
+        except ProblemError:
+            self.failures.take(address)
+            raise
+        _limit(self.devices, device.id)
+        return device
+
+    def _device(self, authorization: str) -> Device:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ProblemError(401, "unauthenticated", "a device token is required", headers=_BEARER)
+        found = admin.device_for_token(self.engine, token.strip())
+        if found.device is None:
+            raise ProblemError(401, "unauthenticated", "unknown device token", headers=_BEARER)
+        if found.revoked:
+            raise ProblemError(401, "device-revoked", "this device was revoked", headers=_BEARER)
+        return found.device
+
+
+class AuthGate:
+    """Settle who asks on /push, /pull and /enroll before the body is read, inflated or parsed."""
+
+    def __init__(self, app: ASGIApp, gatekeeper: _Gatekeeper) -> None:
+        self.app = app
+        self.gatekeeper = gatekeeper
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path not in DEVICE_PATHS and path != ENROL_PATH:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        try:
+            device = await run_in_threadpool(self.gatekeeper.admit, path, address, headers.get("authorization", ""))
+        except ProblemError as exc:
+            await problem_response(exc.status, exc.kind, exc.title, exc.detail, exc.headers)(scope, receive, send)
+            return
+        if device is not None:
+            state = scope.setdefault("state", {})
+            state["device"] = device
+            state["device_id"] = device.id
+        await self.app(scope, receive, send)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

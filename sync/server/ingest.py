@@ -7,8 +7,14 @@ Each record gets exactly one verdict, and the same request always gets the same 
 - same id, older version than stored         -> stale
 - same id, newer version, valid              -> accepted (the update is stored)
 - an id first sent by another laptop's store  -> conflict (devices of one store share its records)
-- NIK already held by another record          -> duplicate (names that record's office and time)
+- an id stored under another office           -> conflict (a device files records only for its own office)
+- NIK already held by another record          -> duplicate (names that record's office and time only
+                                                 when it is the device's own office)
+- KK already twice held, once in another office -> duplicate ("KK already registered", nothing more)
 - fails the programme's rules                 -> rejected (with every problem)
+A device learns nothing about another office's records beyond "already registered": no office,
+no time, no count (the central team sees those in the duplicates table). A record's office is
+never the device's to say: it is the office the device was enrolled for.
 A record never blocks the others: each is decided on its own, inside one transaction.
 """
 
@@ -93,6 +99,7 @@ class _Stored:
     content_mac: str
     device_id: str
     nik_index: bytes
+    office: str
     store_id: str | None
 
 
@@ -125,6 +132,7 @@ class _Batch:
                     t.records.c.content_mac,
                     t.records.c.device_id,
                     t.records.c.nik_index,
+                    t.records.c.office,
                     t.devices.c.store_id,
                 )
                 .select_from(t.records.outerjoin(t.devices, t.devices.c.id == t.records.c.device_id))
@@ -144,11 +152,15 @@ class _Batch:
         }
         wanted = sorted(set(self.nik_indexes.values()))
         self.nik_owners: dict[bytes, tuple[str, str, str]] = {
-            row.nik_index: (row.id, row.office, row.created_at)
+            row.nik_index: (row.id, row.office, _server_time(row.created_at, row.received_at))
             for row in conn.execute(
-                select(t.records.c.id, t.records.c.office, t.records.c.created_at, t.records.c.nik_index).where(
-                    t.records.c.nik_index.in_(wanted)
-                )
+                select(
+                    t.records.c.id,
+                    t.records.c.office,
+                    t.records.c.created_at,
+                    t.records.c.received_at,
+                    t.records.c.nik_index,
+                ).where(t.records.c.nik_index.in_(wanted))
             )
         }
 
@@ -156,12 +168,14 @@ class _Batch:
             e.id: crypto.blind_index(keys.kk_index, reg.kk_number) for e, reg, _ in checked if reg is not None
         }
         self.kk_holders: dict[bytes, set[str]] = {}
+        self.offices: dict[str, str] = {}  # record id -> office, for the KK holders
         for row in conn.execute(
-            select(t.records.c.id, t.records.c.kk_index).where(
+            select(t.records.c.id, t.records.c.kk_index, t.records.c.office).where(
                 t.records.c.kk_index.in_(sorted(set(self.kk_indexes.values())))
             )
         ):
             self.kk_holders.setdefault(row.kk_index, set()).add(row.id)
+            self.offices[row.id] = row.office
 
     def mac(self, content_hash: str) -> str:
         return crypto.mac(self.keys.content, content_hash.encode("ascii")).hex()
@@ -172,7 +186,7 @@ class _Batch:
         mac = self.mac(e.content_hash)
         stored = self.stored.get(e.id)
         if stored is not None:
-            if not self.device.owns(stored.device_id, stored.store_id):
+            if not self.device.owns(stored.device_id, stored.store_id) or stored.office != self.device.office:
                 return _result(e, "conflict", reason="this record id belongs to another laptop")
             if e.version == stored.version:
                 return _result(e, "already_have" if mac == stored.content_mac else "conflict")
@@ -188,15 +202,21 @@ class _Batch:
         if owner is not None and owner[0] != e.id:
             if earlier_duplicate is None:
                 self._store_duplicate(e, mac, owner[0])
+            if owner[1] != self.device.office:
+                return _result(e, "duplicate", reason=protocol.NIK_ELSEWHERE)
             return _result(e, "duplicate", duplicate_of=protocol.DuplicateOf(office=owner[1], registered_at=owner[2]))
         holders = self.kk_holders.setdefault(self.kk_indexes[e.id], set())
-        if len(holders - {e.id}) >= MAX_PER_KK:
+        others = holders - {e.id}
+        if len(others) >= MAX_PER_KK:
+            if any(self.offices.get(holder, self.device.office) != self.device.office for holder in others):
+                return _result(e, "duplicate", reason=protocol.KK_ELSEWHERE)
             return _rejected(e, [Problem("kk_number", "kk_limit")])
         holders.add(e.id)
+        self.offices[e.id] = self.device.office
         self._store(e, registration, mac, nik_index, update=stored is not None)
         first_device = stored.device_id if stored is not None else self.device.id
         first_store = stored.store_id if stored is not None else self.device.store_id
-        self.stored[e.id] = _Stored(e.id, e.version, mac, first_device, nik_index, first_store)
+        self.stored[e.id] = _Stored(e.id, e.version, mac, first_device, nik_index, self.device.office, first_store)
         self.nik_owners[nik_index] = (e.id, self.device.office, e.created_at)
         return _result(e, "accepted")
 
@@ -254,6 +274,15 @@ class _Batch:
         ):
             if rows:
                 self.conn.execute(table.insert(), rows)
+
+
+def _server_time(created_at: str, received_at: str) -> str:
+    """A stored registration time in the server's own form; the receipt time for a row stored
+    before times were parsed strictly, whose text a device chose and which is never repeated."""
+    try:
+        return protocol.utc_timestamp(created_at)
+    except ValueError:
+        return received_at
 
 
 def _result(e: protocol.RecordEnvelope, outcome: str, **extra: object) -> protocol.PushResult:

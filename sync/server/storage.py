@@ -108,5 +108,6 @@ status_changes = Table(
     Column("status", String(16), nullable=False),
     Column("reason", String(500)),
     Column("changed_at", String(32), nullable=False),
+    Column("version", Integer),  # the version judged; None for a change made before migration 0003
     Index("status_changes_device", "device_id", "seq"),
 )
