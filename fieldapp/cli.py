@@ -40,7 +40,7 @@ from fieldapp.store import Store, data_dir_default
 log = logging.getLogger("fieldapp.cli")
 PASSPHRASE_RULE = (
     "The new passphrase comes from FIELDAPP_NEW_PASSPHRASE or is typed twice: at least 10 characters,"
-    " not only spaces."
+    " not only spaces, not common or guessable."
 )  # users.MIN_PASSPHRASE_LENGTH; tests/test_input_hardening.py holds the two together
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_DAMAGED, EXIT_DISK = 0, 1, 2, 3, 4, 6
 EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 130, 141

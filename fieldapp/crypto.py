@@ -139,6 +139,7 @@ class SubKeys:
     nik_index: bytes
     kk_index: bytes
     audit: bytes
+    outbox: bytes  # MACs each queue entry and whether it was sent
 
     @classmethod
     def derive(cls, store_key: bytes) -> SubKeys:
@@ -152,6 +153,7 @@ class SubKeys:
             nik_index=sub("nik-index"),
             kk_index=sub("kk-index"),
             audit=sub("audit"),
+            outbox=sub("outbox"),
         )
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from hmac import compare_digest
 
-from fieldapp.keyring import get_meta
+from fieldapp.crypto import mac
+from fieldapp.errors import StoreDamaged
+from fieldapp.keyring import get_meta, set_meta
 from fieldapp.records import state_counts
 
 # Server verdict -> the record's state on the laptop (when the verdict is for its current version).
@@ -23,6 +26,7 @@ STATE_FOR_OUTCOME = {
     "rejected": "rejected",
 }
 OUTCOMES = frozenset({*STATE_FOR_OUTCOME, "stale"})
+_SEALED_MARKER = "outbox_sealed"
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,65 @@ class Verdict:
     note: str = ""
 
 
-def enqueue(conn: sqlite3.Connection, record_id: str, version: int, now: str) -> None:
-    conn.execute(
+def entry_mac(key: bytes, seq: int, record_id: str, version: int, sent: bool) -> bytes:
+    """What a queue entry is and whether it was sent, bound under the store's outbox key."""
+    return mac(key, f"outbox:{seq}:{record_id}:{version}:{'sent' if sent else 'queued'}".encode("ascii"))
+
+
+class OutboxTampered(StoreDamaged):
+    """A queue entry whose MAC fails: someone re-queued or invented an entry in the file."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the sync queue in the store file was changed outside fieldapp; sync is stopped and nothing "
+            "was sent. Run 'fieldapp verify' and tell IT",
+            "antrean sinkronisasi di berkas penyimpanan diubah di luar fieldapp; sinkronisasi dihentikan "
+            "dan tidak ada data yang dikirim. Hubungi petugas TI",
+        )
+
+
+def enqueue(conn: sqlite3.Connection, key: bytes, record_id: str, version: int, now: str) -> None:
+    seq = conn.execute(
         "INSERT INTO outbox (record_id, version, enqueued_at) VALUES (?, ?, ?)",
         (record_id, version, now),
+    ).lastrowid
+    conn.execute("UPDATE outbox SET mac = ? WHERE seq = ?", (entry_mac(key, seq, record_id, version, False), seq))
+
+
+def check_queued(key: bytes, rows: list[tuple]) -> None:
+    """Refuse the whole batch if one unsent row's MAC fails (rows as next_versions gives them)."""
+    for row in rows:
+        seq, record_id, version = row[0], row[1], row[2]
+        if not compare_digest(bytes(row[-1] or b""), entry_mac(key, seq, record_id, version, False)):
+            raise OutboxTampered()
+
+
+def seal_legacy(conn: sqlite3.Connection, key: bytes) -> int:
+    """MAC the entries an older fieldapp queued, once per store; returns how many.
+
+    They are trusted as they are, once: the first login after the upgrade seals them and
+    leaves a marker MACed under the same key. After that no entry is ever sealed this way
+    again, so a row inserted or re-queued by hand stays without a valid MAC and stops sync.
+    A missing marker beside entries that do carry MACs is an edit, not an old store: nothing is
+    sealed then, and the unsealed entries stop the next sync (the login itself goes on).
+    """
+    marker = get_meta(conn, _SEALED_MARKER)
+    if marker is not None and compare_digest(bytes(marker), mac(key, _SEALED_MARKER.encode())):  # type: ignore[arg-type]
+        return 0
+    if conn.execute("SELECT 1 FROM outbox WHERE mac IS NOT NULL LIMIT 1").fetchone():
+        return 0
+    rows = conn.execute("SELECT seq, record_id, version, sent_at IS NOT NULL FROM outbox WHERE mac IS NULL").fetchall()
+    conn.executemany(
+        "UPDATE outbox SET mac = ? WHERE seq = ?",
+        [(entry_mac(key, seq, record_id, version, bool(sent)), seq) for seq, record_id, version, sent in rows],
     )
+    mark_sealed(conn, key)
+    return len(rows)
+
+
+def mark_sealed(conn: sqlite3.Connection, key: bytes) -> None:
+    """Every entry of this store carries a MAC from now on (a new store starts so)."""
+    set_meta(conn, _SEALED_MARKER, mac(key, _SEALED_MARKER.encode()))
 
 
 def pending_count(conn: sqlite3.Connection) -> int:
@@ -56,10 +114,10 @@ def next_versions(conn: sqlite3.Connection, limit: int, after_seq: int = 0) -> l
     """The oldest unsent entries after `after_seq`, with their sealed versions, in one query.
 
     Rows: (seq, record id, version, record created_at, version created_at, operator, schema,
-    ciphertext). A record's versions go in the order they were saved.
+    ciphertext, mac). A record's versions go in the order they were saved.
     """
     return conn.execute(
-        "SELECT o.seq, o.record_id, o.version, r.created_at, v.created_at, v.operator, v.schema, v.ciphertext"
+        "SELECT o.seq, o.record_id, o.version, r.created_at, v.created_at, v.operator, v.schema, v.ciphertext, o.mac"
         " FROM outbox o JOIN record_versions v ON v.record_id = o.record_id AND v.version = o.version"
         " JOIN records r ON r.id = o.record_id"
         " WHERE o.sent_at IS NULL AND o.seq > ? ORDER BY o.seq LIMIT ?",
@@ -67,14 +125,16 @@ def next_versions(conn: sqlite3.Connection, limit: int, after_seq: int = 0) -> l
     ).fetchall()
 
 
-def settle(conn: sqlite3.Connection, verdict: Verdict, now: str) -> bool:
+def settle(conn: sqlite3.Connection, key: bytes, verdict: Verdict, now: str) -> bool:
     """Mark a version answered and move its record's state; False if it was not queued."""
     if verdict.outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {verdict.outcome!r}")
     entry = verdict.entry
+    sent_mac = entry_mac(key, entry.seq, entry.record_id, entry.version, True)
     done = conn.execute(
-        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE seq = ? AND sent_at IS NULL",
-        (now, entry.seq),
+        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, mac = ?"
+        " WHERE seq = ? AND sent_at IS NULL",
+        (now, sent_mac, entry.seq),
     ).rowcount
     state = STATE_FOR_OUTCOME.get(verdict.outcome)
     if state is not None:  # only the current version decides the record's state
@@ -103,15 +163,25 @@ class QueuedVersion:
     record: dict[str, object]
 
 
-def apply_status_changes(conn: sqlite3.Connection, changes: list[tuple[str, str, str]]) -> int:
-    """(record id, state, note) from the server's pull; a record still `pending` keeps that."""
-    return sum(
-        conn.execute(
-            "UPDATE records SET state = ?, server_note = ? WHERE id = ? AND state != 'pending'",
-            (state, note, record_id),
-        ).rowcount
-        for record_id, state, note in changes
-    )
+StatusUpdate = tuple[str, str, str] | tuple[str, str, str, int | None]
+
+
+def apply_status_changes(conn: sqlite3.Connection, changes: list[StatusUpdate]) -> int:
+    """(record id, state, note[, version]) from the server's pull; a record still `pending` keeps that.
+
+    A change naming a version lands only on a record still at that version: a "verified" for
+    version 1 must not mark the edit saved since as verified. One without (from a server older
+    than protocol revision 3) is applied as such servers meant it, to the record as it is.
+    """
+    changed = 0
+    for record_id, state, note, *judged in changes:
+        version = judged[0] if judged else None
+        if version is None:
+            sql, args = "WHERE id = ? AND state != 'pending'", (record_id,)
+        else:
+            sql, args = "WHERE id = ? AND version = ? AND state != 'pending'", (record_id, version)
+        changed += conn.execute(f"UPDATE records SET state = ?, server_note = ? {sql}", (state, note, *args)).rowcount
+    return changed
 
 
 def sync_status(conn: sqlite3.Connection) -> dict[str, object]:

@@ -77,14 +77,29 @@ def open_registration(keys: SubKeys, record_id: str, version: int, schema: int, 
     return Registration.from_json(json.loads(plaintext))
 
 
+SEARCH_NAME_SIZES = (32, 64, 128, 256)  # bytes of plaintext a sealed search name is padded to
+
+
+def padded_search_name(folded: bytes) -> bytes:
+    """The name padded with NULs to the next of a few fixed sizes (beyond them, a multiple of 256).
+
+    Unpadded, a sealed name is exactly its length + 32 bytes, which tells short names from long
+    ones (and so narrows a guess). A folded name never holds NUL (names are validated printable
+    text), so stripping trailing NULs gives it back, and a value sealed before padding opens
+    unchanged.
+    """
+    size = next((s for s in SEARCH_NAME_SIZES if len(folded) <= s), -(-len(folded) // 256) * 256)
+    return folded.ljust(size, b"\0")
+
+
 def seal_search_name(keys: SubKeys, record_id: str, version: int, full_name: str) -> bytes:
-    return crypto.seal(
-        keys.search, crypto.KIND_SEARCH, fold(full_name).encode("utf-8"), search_context(record_id, version)
-    )
+    plaintext = padded_search_name(fold(full_name).encode("utf-8"))
+    return crypto.seal(keys.search, crypto.KIND_SEARCH, plaintext, search_context(record_id, version))
 
 
 def open_search_name(keys: SubKeys, record_id: str, version: int, blob: bytes) -> str:
-    return crypto.open_sealed(keys.search, crypto.KIND_SEARCH, blob, search_context(record_id, version)).decode("utf-8")
+    plaintext = crypto.open_sealed(keys.search, crypto.KIND_SEARCH, blob, search_context(record_id, version))
+    return plaintext.rstrip(b"\0").decode("utf-8")
 
 
 def nik_index(keys: SubKeys, nik: str) -> bytes:

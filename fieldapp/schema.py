@@ -97,9 +97,17 @@ ALTER TABLE records ADD COLUMN server_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL;
 """
 
+# v3: each queue entry carries a MAC of (seq, record, version, sent or not) under a key only an
+# unlocked store has, so clearing `sent_at` or inserting a row by hand cannot make a version go
+# again. Entries from before carry none until the next login seals them (outbox.seal_legacy).
+_V3 = """
+ALTER TABLE outbox ADD COLUMN mac BLOB;
+"""
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _V1),
     lambda conn: _run_script(conn, _V2),
+    lambda conn: _run_script(conn, _V3),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -101,7 +101,7 @@ class Store(SyncSide):
     def create(cls, data_dir: Path, supervisor: str, passphrase: str, office: str | None = None) -> tuple[Store, str]:
         """A new store with its first supervisor, logged in; returns it and the recovery code."""
         users.check_name(supervisor)
-        users.check_passphrase(passphrase)
+        users.check_passphrase(passphrase, supervisor)
         office_code = _check_office(office)
         path = Path(data_dir) / STORE_FILE
         if _exists(path):
@@ -159,8 +159,8 @@ class Store(SyncSide):
         return other
 
     def close(self) -> None:
-        self._keys = None
-        self._store_key = None
+        """Forget the keys and the decrypted search names, then close the connection."""
+        self.lock()
         self._conn.close()
 
     def __enter__(self) -> Store:
@@ -185,62 +185,90 @@ class Store(SyncSide):
     # -- authentication --------------------------------------------------------------------
 
     def login(self, name: str, passphrase: str) -> User:
-        """Unlock the store key with a user's passphrase, counting wrong attempts."""
-        user = users.find(self._conn, name)
-        if user is None or user.disabled:
-            raise AuthError(f"no active user {name!r}", f"tidak ada pengguna aktif {name!r}")
-        self._refuse_if_locked(user)
+        """Unlock the store key with a user's passphrase; the guess is counted before it is checked."""
         if not passphrase.strip():  # a script's empty variable: not an attempt, so no lockout for it
+            self._active_user(name)
             raise AuthError("no passphrase given", "kata sandi belum diisi")
+        self._claim_attempt(name)
         try:
             store_key = users.unwrap_store_key(self._conn, name, passphrase)
         except crypto.Tampered:
-            raise self._count_failure(user) from None
-        self._unlock(user, store_key)
+            raise self._count_failure(name) from None
         with transaction(self._conn):
             users.clear_failures(self._conn, name)
+            user = self._active_user(name)  # as it is now, not as it was before Argon2id ran
+        self._unlock(user, store_key)
+        with transaction(self._conn):
+            outbox.seal_legacy(self._conn, self._keys.outbox)  # type: ignore[union-attr]
             audit.absorb_pending(self._conn, self._keys.audit)  # type: ignore[union-attr]
             self._audit("login")
         return self.user
 
-    @staticmethod
-    def _lockout(user: User) -> LockedOut | None:
-        wait = int(user.locked_until - time.time() + 0.999)
-        if wait <= 0:
-            return None
-        return LockedOut(
-            f"user {user.name!r} is locked after too many wrong passphrases; try again in {wait} s",
-            f"pengguna {user.name!r} dikunci karena terlalu banyak salah kata sandi; coba lagi dalam {wait} detik",
-            wait_seconds=wait,
-        )
+    def _active_user(self, name: str) -> User:
+        user = users.find(self._conn, name)
+        if user is None or user.disabled:
+            raise AuthError(f"no active user {name!r}", f"tidak ada pengguna aktif {name!r}")
+        return user
 
-    def _refuse_if_locked(self, user: User) -> None:
-        locked = self._lockout(user)
+    def _claim_attempt(self, name: str) -> None:
+        """Count this guess durably, in one write transaction, or refuse it while locked.
+
+        Counting before Argon2id runs (not after it failed) is what makes parallel logins
+        safe: each process waits its turn for the write lock and sees every guess before it.
+        """
+        now = time.time()
+        with transaction(self._conn):
+            user = self._active_user(name)
+            locked = self._lockout(user, now)
+            if locked is None:
+                users.claim_attempt(self._conn, name, now)
         if locked is not None:
             raise locked
 
-    def _count_failure(self, user: User) -> AuthError:
-        """Count a wrong passphrase (durably) and return the error to show for it."""
+    @staticmethod
+    def _lockout(user: User, now: float | None = None) -> LockedOut | None:
+        wait = users.lock_wait(user, time.time() if now is None else now)
+        if wait is None:
+            return None
+        if wait == float("inf"):
+            return LockedOut(
+                f"user {user.name!r} is locked after {user.failed_attempts} wrong passphrases in a row; "
+                "a supervisor must reset the passphrase (or use the recovery code)",
+                f"pengguna {user.name!r} dikunci setelah {user.failed_attempts} kali salah kata sandi berturut-turut; "
+                "supervisor harus mengatur ulang kata sandi (atau gunakan kode pemulihan)",
+            )
+        seconds = int(wait + 0.999)
+        return LockedOut(
+            f"user {user.name!r} is locked after too many wrong passphrases; try again in {seconds} s",
+            f"pengguna {user.name!r} dikunci karena terlalu banyak salah kata sandi; coba lagi dalam {seconds} detik",
+            wait_seconds=seconds,
+        )
+
+    def _count_failure(self, name: str) -> AuthError:
+        """Note a wrong passphrase (already counted by `_claim_attempt`); the error to show for it."""
         now = time.time()
         with transaction(self._conn):
-            counted = users.count_failure(self._conn, user.name, now)
-            audit.note_pending(self._conn, utc_now(), user.name, "failed_login", f"attempt={counted.failed_attempts}")
-            if counted.locked_until > now:
+            counted = users.find(self._conn, name)
+            assert counted is not None
+            audit.note_pending(self._conn, utc_now(), name, "failed_login", f"attempt={counted.failed_attempts}")
+            if users.lock_seconds(counted.failed_attempts) and counted.failed_attempts <= users.HARD_LOCK_ATTEMPTS:
                 audit.note_pending(
                     self._conn,
                     utc_now(),
-                    user.name,
+                    name,
                     "lockout",
-                    f"seconds={users.lock_seconds(counted.failed_attempts)}",
+                    f"seconds={users.lock_seconds(counted.failed_attempts)}"
+                    if counted.failed_attempts < users.HARD_LOCK_ATTEMPTS
+                    else "until_reset",
                 )
-        log.warning("failed login for %s (attempt %d)", user.name, counted.failed_attempts)
-        locked = self._lockout(counted)
+        log.warning("failed login for %s (attempt %d)", name, counted.failed_attempts)
+        locked = self._lockout(counted, now)
         if locked is not None:
             return locked
         left = users.MAX_FAILED_ATTEMPTS - counted.failed_attempts
         return AuthError(
-            f"wrong passphrase for {user.name!r} ({left} attempt(s) left before a lockout)",
-            f"kata sandi salah untuk {user.name!r} (sisa {left} percobaan sebelum dikunci)",
+            f"wrong passphrase for {name!r} ({left} attempt(s) left before a lockout)",
+            f"kata sandi salah untuk {name!r} (sisa {left} percobaan sebelum dikunci)",
         )
 
     def login_names(self) -> list[str]:
@@ -252,6 +280,8 @@ class Store(SyncSide):
         self._user = None
         self._keys = None
         self._store_key = None
+        if self._names is not None:
+            self._names.clear()  # the index object may outlive this store's reference to it
         self._names = None
 
     def _unlock(self, user: User, store_key: bytes) -> None:
@@ -262,7 +292,7 @@ class Store(SyncSide):
 
     def recover(self, name: str, code: str, new_passphrase: str) -> str:
         """Set a user's passphrase with the recovery code; returns the code that replaces it."""
-        users.check_passphrase(new_passphrase)
+        users.check_passphrase(new_passphrase, name)
         user = users.find(self._conn, name)
         if user is None:
             raise AuthError(f"no user {name!r}", f"tidak ada pengguna {name!r}")
@@ -295,7 +325,7 @@ class Store(SyncSide):
         self._require("supervisor")
         users.check_name(name)
         users.check_role(role)
-        users.check_passphrase(passphrase)
+        users.check_passphrase(passphrase, name)
         store_key = self._unlocked_key()
         with transaction(self._conn):
             users.insert(self._conn, name, role, passphrase, store_key, utc_now())
@@ -321,7 +351,7 @@ class Store(SyncSide):
     def reset_passphrase(self, name: str, passphrase: str) -> User:
         """Set a user's passphrase and lift a lockout; returns the user (still disabled if it was)."""
         self._require("supervisor")
-        users.check_passphrase(passphrase)
+        users.check_passphrase(passphrase, name)
         target = self._existing_user(name)
         store_key = self._unlocked_key()
         with transaction(self._conn):
@@ -389,7 +419,7 @@ class Store(SyncSide):
         record_id = records.new_record_id()
         meta = RecordMeta(record_id, 1, "pending", self.office, self.user.name, now, now)
         records.write_version(self._conn, keys, meta, reg)
-        outbox.enqueue(self._conn, record_id, 1, now)
+        outbox.enqueue(self._conn, keys.outbox, record_id, 1, now)
         self._audit("register", record_id)
         return record_id
 
@@ -433,7 +463,7 @@ class Store(SyncSide):
                 meta.id, meta.version + 1, "pending", meta.office, self.user.name, meta.created_at, now
             )
             records.write_version(self._conn, keys, new_meta, reg)  # type: ignore[arg-type]
-            outbox.enqueue(self._conn, meta.id, new_meta.version, now)
+            outbox.enqueue(self._conn, keys.outbox, meta.id, new_meta.version, now)
             self._audit(action, meta.id, f"version={new_meta.version}")
         self._names.remember(meta.id, reg.full_name)  # type: ignore[union-attr]
         return new_meta.version
@@ -642,17 +672,24 @@ def _exists(path: Path) -> bool:
 
 
 def _make_folder(folder: Path) -> Path | None:
-    """Make the data folder (0700); returns the topmost folder that did not exist before."""
-    topmost = None
+    """Make the data folder, and every missing parent, 0700; returns the topmost one made.
+
+    `mkdir(parents=True)` gives the parents the umask's default (often 0755), and `mode` itself
+    is masked by the umask, so each folder is made on its own and set to 0700 explicitly: no
+    moment where another account on the laptop may list or enter it.
+    """
+    missing: list[Path] = []
     for candidate in [folder, *folder.parents]:
         if _exists(candidate):
             break
-        topmost = candidate
+        missing.append(candidate)
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for made in reversed(missing):
+            made.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(made, 0o700)
     except OSError as exc:
         raise errors.disk_problem(exc.errno or errno.EIO) from None
-    return topmost
+    return missing[-1] if missing else None
 
 
 def _remove_new_store(path: Path, made: Path | None) -> None:
@@ -673,7 +710,9 @@ def _first_rows(conn: sqlite3.Connection, supervisor: str, passphrase: str, stor
         keyring.set_meta(conn, "created_at", now)
         users.insert(conn, supervisor, "supervisor", passphrase, store_key, now)
         code = keyring.new_recovery(conn, store_key)
-        audit.append(conn, crypto.SubKeys.derive(store_key).audit, now, supervisor, "init", None, f"office={office}")
+        keys = crypto.SubKeys.derive(store_key)
+        outbox.mark_sealed(conn, keys.outbox)
+        audit.append(conn, keys.audit, now, supervisor, "init", None, f"office={office}")
     return code
 
 

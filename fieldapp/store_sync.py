@@ -131,6 +131,8 @@ class SyncSide:
 
         A version that fails its integrity check is passed over (it stays queued, and
         `unreadable_queued()` names it): one damaged record never stops the rest being sent.
+        An entry whose own MAC fails (re-queued or invented in the file) stops the whole sync:
+        OutboxTampered, audited, and nothing of the batch is sent.
         """
         keys = self._require()
         queued: list[QueuedVersion] = []
@@ -138,12 +140,22 @@ class SyncSide:
             rows = outbox.next_versions(self._conn, limit - len(queued), after_seq)
             if not rows:
                 break
+            self._check_queue(keys, rows)
             for row in rows:
                 after_seq = row[0]
                 readable = _readable(keys, row)
                 if readable is not None:
                     queued.append(readable)
         return queued
+
+    def _check_queue(self, keys: crypto.SubKeys, rows: list[tuple]) -> None:
+        try:
+            outbox.check_queued(keys.outbox, rows)
+        except outbox.OutboxTampered:
+            with transaction(self._conn):
+                self._audit("tamper_detected", detail="a sync queue entry fails its MAC")
+            log.warning("a sync queue entry fails its MAC: sync stopped")
+            raise
 
     def unreadable_queued(self) -> list[tuple[str, int]]:
         """(record id, version) of every queued version that fails its integrity check."""
@@ -153,10 +165,10 @@ class SyncSide:
 
     def settle(self, verdicts: list[Verdict]) -> int:
         """Write the server's verdicts: entries leave the queue, records take their new state."""
-        self._require()
+        keys = self._require()
         now = utc_now()
         with transaction(self._conn):
-            return sum(outbox.settle(self._conn, verdict, now) for verdict in verdicts)
+            return sum(outbox.settle(self._conn, keys.outbox, verdict, now) for verdict in verdicts)
 
     def sync_attempt_failed(self, entries: list[OutboxEntry], error: str) -> None:
         self._require()
@@ -167,11 +179,11 @@ class SyncSide:
     def pull_cursor(self) -> int:
         return int(keyring.get_meta(self._conn, "pull_cursor") or 0)  # type: ignore[arg-type]
 
-    def apply_status_changes(self, changes: list[tuple[str, str, str]], cursor: int) -> int:
-        """(record id, state, note) from the server, and the cursor after them, in one step.
+    def apply_status_changes(self, changes: list[outbox.StatusUpdate], cursor: int) -> int:
+        """(record id, state, note[, version]) from the server, and the cursor after them, in one step.
 
-        A record with a newer version still queued keeps its `pending` state: the server's
-        word was about an older version.
+        A change lands only on the version it judged (when the server names it): a record
+        edited since, or with a newer version still queued, keeps its state.
         """
         self._require()
         with transaction(self._conn):
@@ -200,7 +212,7 @@ class SyncSide:
 
 def _readable(keys: crypto.SubKeys, row: tuple) -> QueuedVersion | None:
     """One outbox row decrypted for sending, or None (logged by id) if it is damaged."""
-    seq, record_id, version, created_at, updated_at, operator, schema_no, blob = row
+    seq, record_id, version, created_at, updated_at, operator, schema_no, blob, _mac = row
     try:
         registration = records.open_registration(keys, record_id, version, schema_no, blob)
     except StoreDamaged:

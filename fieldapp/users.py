@@ -7,6 +7,7 @@ in the database, so a lockout holds across restarts and processes.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import unicodedata
@@ -20,6 +21,7 @@ MIN_PASSPHRASE_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
 FIRST_LOCK_SECONDS = 30
 LONGEST_LOCK_SECONDS = 3600
+HARD_LOCK_ATTEMPTS = 15  # wrong passphrases in a row after which only a supervisor (or recovery) unlocks
 _NAME = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 
 
@@ -52,19 +54,52 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_passphrase(passphrase: str) -> str:
-    """Refuse a new passphrase that is blank or short; length counts NFC characters, as the KDF sees them."""
+MIN_PASSPHRASE_SCORE = 3  # zxcvbn's scale 0-4; 3 means about 10^8 guesses or more
+# Words zxcvbn's English lists miss but a guesser in an Indonesian desa office would try first.
+_LOCAL_WORDS = (
+    "fieldapp", "prakerja", "kartu", "kartuprakerja", "indonesia", "jakarta", "bandung", "surabaya",
+    "bismillah", "rahasia", "sandi", "katasandi", "kata sandi", "merdeka", "garuda", "pancasila",
+    "desa", "kelurahan", "kecamatan", "kantor", "kantordesa", "admin", "supervisor", "operator",
+    "sayang", "cinta", "selamat", "alhamdulillah",
+)  # fmt: skip
+
+
+def check_passphrase(passphrase: str, user_name: str | None = None) -> str:
+    """Refuse a new passphrase that is blank, short, or common and guessable.
+
+    Length counts NFC characters, as the KDF sees them. Length alone lets `password12`
+    and `aaaaaaaaaa` through, and the lockout only slows guessing through the app (a copied
+    file faces Argon2id alone), so a passphrase must also score at least
+    `MIN_PASSPHRASE_SCORE` on zxcvbn: common passwords, words, names, dates, keyboard runs and
+    repetitions, the user's own name and local words are all counted as guessable.
+    """
     if not any(char.isprintable() and not char.isspace() for char in passphrase):
         raise UsageError(  # blank, spaces, or only invisible characters (zero-width spaces...)
             "the passphrase is empty or only spaces or invisible characters; choose a real one",
             "kata sandi kosong atau hanya berisi spasi atau karakter tak terlihat; pilih kata sandi yang sebenarnya",
         )
-    if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE_LENGTH:
+    normal = unicodedata.normalize("NFC", passphrase)
+    if len(normal) < MIN_PASSPHRASE_LENGTH:
         raise UsageError(
             f"a passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters",
             f"kata sandi minimal {MIN_PASSPHRASE_LENGTH} karakter",
         )
+    if _strength(normal, user_name) < MIN_PASSPHRASE_SCORE:
+        raise UsageError(
+            "this passphrase is too easy to guess (a common password, word, name, date, keyboard "
+            "pattern or repetition); use three or four unrelated words",
+            "kata sandi ini terlalu mudah ditebak (kata sandi umum, kata, nama, tanggal, pola "
+            "keyboard atau pengulangan); gunakan tiga atau empat kata yang tidak berhubungan",
+        )
     return passphrase
+
+
+def _strength(passphrase: str, user_name: str | None) -> int:
+    """zxcvbn's score 0-4 (imported here: only commands that set a passphrase pay for its lists)."""
+    from zxcvbn import zxcvbn
+
+    inputs = [*_LOCAL_WORDS, *([user_name] if user_name else [])]
+    return int(zxcvbn(passphrase, user_inputs=inputs)["score"])
 
 
 def lock_seconds(failed_attempts: int) -> int:
@@ -152,15 +187,37 @@ def set_disabled(conn: sqlite3.Connection, name: str, now: str, disabled: bool =
     conn.execute("UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?", (int(disabled), now, name))
 
 
-def count_failure(conn: sqlite3.Connection, name: str, now: float) -> User:
-    """Record one wrong passphrase; from the fifth on, lock the user for a growing delay."""
+def lock_wait(user: User, now: float) -> float | None:
+    """Seconds `user` must still wait before another guess; inf when only a supervisor can lift it.
+
+    The count is what holds: from the `HARD_LOCK_ATTEMPTS`th guess in a row on, no clock
+    matters, so setting the laptop's clock forward buys at most the few timed waits before
+    that. A clock set back lengthens the current wait, never shortens it.
+    """
+    if user.failed_attempts >= HARD_LOCK_ATTEMPTS:
+        return math.inf
+    wait = user.locked_until - now
+    return wait if wait > 0 else None
+
+
+def claim_attempt(conn: sqlite3.Connection, name: str, now: float) -> User:
+    """Count a guess before its key is derived; call inside a write transaction.
+
+    Each login process counts its guess first, in `BEGIN IMMEDIATE`, and only then runs
+    Argon2id: parallel logins queue on the write lock, and each sees the guesses before it, so
+    no more than the allowed number are ever checked however many start together. A right
+    passphrase clears the count (`clear_failures`); a wrong one leaves it counted. Returns the
+    user as counted; the caller checks `lock_wait` first.
+    """
     conn.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE name = ?", (name,))
-    user = find(conn, name)
-    assert user is not None
-    delay = lock_seconds(user.failed_attempts)
+    counted = find(conn, name)
+    assert counted is not None
+    delay = lock_seconds(counted.failed_attempts)
     if delay:
         conn.execute("UPDATE users SET locked_until = ? WHERE name = ?", (now + delay, name))
-    return find(conn, name)  # type: ignore[return-value]
+        counted = find(conn, name)
+        assert counted is not None
+    return counted
 
 
 def clear_failures(conn: sqlite3.Connection, name: str) -> None:

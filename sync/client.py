@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 CONNECT_TIMEOUT_S = 10
 READ_TIMEOUT_S = 60
 USER_AGENT = "fieldapp-sync/1"
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # after decompression; a full pull page is well under 1 MB
+MAX_PULL_PAGES = 1000  # pages in a row with `more` (500,000 changes); a server that never ends is refused
+_CHUNK_BYTES = 64 * 1024
 
 
 def check_server_url(url: str) -> str:
@@ -69,13 +72,13 @@ class SyncClient:
     ) -> None:
         self.base = check_server_url(server_url)
         self._session = requests.Session()
-        # Given on every request: a session-level `verify` loses to REQUESTS_CA_BUNDLE in requests.
-        self._verify: str | bool = ca_file or True
+        self._verify: str = ca_file or _default_trust()
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
         self._timeout = (CONNECT_TIMEOUT_S, read_timeout)
         self.bytes_sent = 0
+        self._pages_in_a_row = 0
 
     def close(self) -> None:
         self._session.close()
@@ -120,7 +123,29 @@ class SyncClient:
         return response
 
     def pull(self, cursor: int, limit: int = 500) -> protocol.PullResponse:
-        return self._call("GET", f"/pull?cursor={int(cursor)}&limit={int(limit)}", None, protocol.PullResponse)
+        # `revision` asks for each change's version; a server older than revision 3 ignores it.
+        query = f"cursor={int(cursor)}&limit={int(limit)}&revision={protocol.VERSIONED_VERDICTS_REVISION}"
+        page = self._call("GET", f"/pull?{query}", None, protocol.PullResponse)
+        self._check_page(int(cursor), page)
+        return page
+
+    def _check_page(self, cursor: int, page: protocol.PullResponse) -> None:
+        """Refuse a server that keeps saying `more` without moving on, or past `MAX_PULL_PAGES`.
+
+        The engine pulls until `more` is false; a broken or hostile server could keep it
+        pulling (and writing) for ever. A page whose cursor does not advance, or one more
+        page than a real backlog can hold, ends the pull with the queue and cursor kept.
+        """
+        if not page.more:
+            self._pages_in_a_row = 0
+            return
+        self._pages_in_a_row += 1
+        if page.cursor <= cursor or self._pages_in_a_row > MAX_PULL_PAGES:
+            self._pages_in_a_row = 0
+            raise ServerRefused(
+                "the server keeps sending status pages without end; pulling stopped (nothing lost)",
+                "server terus mengirim halaman status tanpa akhir; penarikan dihentikan (tidak ada yang hilang)",
+            )
 
     def _call(self, method: str, path: str, body: dict[str, Any] | bytes | None, model: type[Any]) -> Any:
         data = None
@@ -137,8 +162,10 @@ class SyncClient:
                 headers=headers,
                 timeout=self._timeout,
                 verify=self._verify,
+                allow_redirects=False,  # a 307 would send the body (and the token) wherever it points
+                stream=True,
             )
-            content = response.content  # decompressed by requests; a damaged gzip raises here
+            content = _read_capped(response)  # decompressed as it comes; a damaged gzip raises here
         except requests.exceptions.SSLError:
             raise Unreachable(
                 "the server's TLS certificate could not be verified (wrong CA, or a hotspot login page?)",
@@ -146,11 +173,40 @@ class SyncClient:
             ) from None
         except requests.exceptions.RequestException as exc:
             raise Unreachable(f"no answer from the server ({type(exc).__name__})", "server tidak menjawab") from None
-        _raise_for_status(response)
+        _raise_for_status(response, content)
         try:
             return model.model_validate_json(content)
         except pydantic.ValidationError:
             raise Transient("the server's answer was damaged on the way", "jawaban server rusak di jalan") from None
+
+
+def _default_trust() -> str:
+    """The CA bundle shipped with the app (certifi), given explicitly when no CA is pinned.
+
+    requests replaces `verify=True` with REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE from the
+    environment; a path is kept as given. So with no CA pinned the laptop trusts exactly the
+    public CAs of certifi, and a variable set on a shared laptop (or by malware) cannot swap in
+    its own CA. A private CA is pinned at enrolment (`--ca-file`), never taken from the shell.
+    """
+    import certifi
+
+    return str(certifi.where())
+
+
+def _read_capped(response: requests.Response) -> bytes:
+    """The decompressed body, refused past `MAX_RESPONSE_BYTES` (a gzip bomb inflates in chunks)."""
+    received = bytearray()
+    try:
+        for chunk in response.iter_content(_CHUNK_BYTES):
+            received += chunk
+            if len(received) > MAX_RESPONSE_BYTES:
+                raise ServerRefused(
+                    f"the server's answer is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MB; refused",
+                    f"jawaban server lebih dari {MAX_RESPONSE_BYTES // (1024 * 1024)} MB; ditolak",
+                )
+    finally:
+        response.close()
+    return bytes(received)
 
 
 def _gzip_json(body: dict[str, Any]) -> bytes:
@@ -162,11 +218,18 @@ def encode_push(envelopes: list[protocol.RecordEnvelope]) -> bytes:
     return _gzip_json({"records": [envelope.model_dump() for envelope in envelopes]})
 
 
-def _raise_for_status(response: requests.Response) -> None:
+def _raise_for_status(response: requests.Response, content: bytes) -> None:
     status = response.status_code
+    if 300 <= status < 400:
+        raise ServerRefused(
+            f"the server answered with a redirect (HTTP {status}); fieldapp never follows one "
+            "(it would send records elsewhere): check the server address",
+            f"server menjawab dengan pengalihan (HTTP {status}); fieldapp tidak pernah mengikutinya: "
+            "periksa alamat server",
+        )
     if status < 400:
         return
-    problem = _problem(response)
+    problem = _problem(response, content)
     detail = problem.get("detail") or problem.get("title") or response.reason
     kind = str(problem.get("type", "")).rsplit("/", 1)[-1]
     if kind in ("invalid-code", "store-mismatch"):
@@ -194,12 +257,12 @@ def _raise_for_status(response: requests.Response) -> None:
     raise ServerRefused(f"the server refused the request (HTTP {status}): {detail}", f"server menolak (HTTP {status})")
 
 
-def _problem(response: requests.Response) -> dict[str, Any]:
+def _problem(response: requests.Response, content: bytes) -> dict[str, Any]:
     """The problem+json body, or {} when the body is not one (a proxy's page, a damaged body)."""
     if "json" not in response.headers.get("Content-Type", ""):
         return {}
     try:
-        found = response.json()
+        found = json.loads(content)
     except ValueError:
         return {}
     return found if isinstance(found, dict) and "type" in found else {}

@@ -87,3 +87,29 @@ def test_a_laptop_enrolled_before_the_sealed_copy_is_sealed_on_its_next_sync(tmp
         assert laptop.run("sync").returncode == 4
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE outbox SET sent_at = NULL",  # every version goes again
+        "INSERT INTO outbox (record_id, version, enqueued_at) SELECT record_id, version, enqueued_at FROM outbox",
+    ],
+)
+def test_a_queue_edited_in_the_file_stops_sync_and_sends_nothing(tmp_path: Path, edit: str) -> None:
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        laptop.register([applicant(i, OFFICE) for i in range(3)])
+        assert laptop.run("sync").returncode == 0
+        pushes_before = server.stats()
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+            conn.execute(edit)
+        synced = laptop.run("sync")
+        assert synced.returncode == 4 and "sync queue" in synced.stderr, synced.stderr
+        assert server.stats() == pushes_before
+        audit = json.loads(laptop.run("audit", "--json").stdout)
+        assert [e["detail"] for e in audit if e["action"] == "tamper_detected"] == ["a sync queue entry fails its MAC"]
+    finally:
+        server.stop()

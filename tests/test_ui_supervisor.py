@@ -78,7 +78,7 @@ def test_sync_shows_progress_brings_back_a_duplicate_and_survives_the_server_goi
     assert "1 duplikat" in screen.result.text()
     qtbot.waitUntil(lambda: screen.problem_table.rowCount() == 1)
     reason = screen.problem_table.item(0, 4).text()
-    assert reason.startswith("NIK ini sudah didaftarkan oleh kantor Bunibakti (32.16.02.2001)")
+    assert reason.startswith("NIK ini sudah terdaftar di kantor lain")  # no office named to another office
     assert screen.problem_table.item(0, 3).text() == "Duplikat"
     qtbot.waitUntil(lambda: screen.history_table.rowCount() >= 1)
     assert screen.history_table.item(0, 2).text() == "41" and screen.history_table.item(0, 7).text() == "Berhasil"

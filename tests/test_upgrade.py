@@ -31,5 +31,6 @@ def test_an_old_store_opens_and_every_record_reads_back(fixture: Path, tmp_path:
     shown = [store.show(s.id).registration for s in store.summaries()]
     assert {r.nik for r in shown} == niks
     assert "edited in the fixture" in {r.notes for r in shown}
+    assert len(store.queued_versions(10)) == 4  # an old queue is sealed at login, not refused as edited
     assert store.register([applicant(50)])
     store.close()

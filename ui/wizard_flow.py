@@ -44,7 +44,7 @@ class WizardFlow:
     def set_supervisor(self, name: str, passphrase: str, repeated: str, office: str) -> None:
         """Check the answers; raises UsageError naming the first problem."""
         users.check_name(name.strip())
-        users.check_passphrase(passphrase)
+        users.check_passphrase(passphrase, name.strip())
         if passphrase != repeated:
             raise UsageError("the two passphrases differ", "kedua kata sandi tidak sama")
         code = dotted(office) if office.strip() else ""
