@@ -144,6 +144,12 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="show the audit log (supervisors)")
     audit.add_argument("--limit", type=positive_count, help="only the newest entries")
     audit.add_argument("--json", action="store_true")
+    audit.add_argument(
+        "--declare-restore",
+        action="store_true",
+        help="declare (audited) that this store was restored from a backup, so the server accepts "
+        "its audit log going back at the next sync",
+    )
     audit.set_defaults(run=cmd_audit)
 
     export = commands.add_parser("export", help="write every record, decrypted, to a CSV file (supervisor; audited)")
@@ -331,6 +337,12 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     with login(args) as store:
         found = store.users()
+        if store.users_tampered():
+            print(
+                "warning: the users table was changed outside fieldapp since a supervisor last changed it; "
+                "disable any user you did not add (that seals the table again) and tell IT",
+                file=sys.stderr,
+            )
     rows = [
         {
             "name": u.name,
@@ -470,6 +482,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "bad_versions": [{"id": i, "version": v, "problem": p} for i, v, p in report.bad_versions],
                 "bad_audit_entries": report.bad_audit,
                 "database_problems": report.database_problems,
+                "security_problems": report.security_problems,
+                "audit_entries_unchecked": report.audit_unchecked,
             }
         )
     else:
@@ -482,12 +496,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"BAD audit entry {seq}: its MAC does not check out")
         for problem in report.database_problems:
             print(f"BAD database: {problem}")
+        for problem in report.security_problems:
+            print(f"BAD: {problem}")
+        if report.audit_unchecked:
+            print(f"({report.audit_unchecked} audit entries can be checked only by a supervisor)")
         print("OK" if report.ok else "DAMAGED: restore from a backup or contact IT")
     return EXIT_OK if report.ok else EXIT_DAMAGED
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     with login(args) as store:
+        if args.declare_restore:
+            store.declare_restore()
+            print("Restore declared: the next sync tells the server, which accepts this store's audit log.")
+            return EXIT_OK
         entries = store.audit_log(args.limit)
     rows = [entry.as_dict() for entry in entries]
     if args.json:

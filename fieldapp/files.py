@@ -28,3 +28,21 @@ def written_whole(target: Path, mode: str = "wb", **open_args: Any) -> Iterator[
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
         raise
+
+
+def make_private_folder(folder: Path) -> Path | None:
+    """Make `folder`, and every missing parent, 0700; returns the topmost one made (None if none).
+
+    `mkdir(parents=True)` gives the parents the umask's default (often 0755), and `mode` itself
+    is masked by the umask, so each folder is made on its own and set to 0700 explicitly: no
+    moment where another account on the laptop may list or enter it. OSError goes to the caller.
+    """
+    missing: list[Path] = []
+    for candidate in [folder, *folder.parents]:
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(made, 0o700)
+    return missing[-1] if missing else None

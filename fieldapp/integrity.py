@@ -7,12 +7,13 @@ and everything else stays readable.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from fieldapp import audit, records
+from fieldapp import audit, records, supervisor
 from fieldapp.crypto import SubKeys
 from fieldapp.errors import FieldappError
 from fieldapp.records import RecordMeta
+from fieldapp.supervisor import SupervisorKeys
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,16 @@ class VerifyReport:
     bad_versions: list[tuple[str, int, str]]
     bad_audit: list[int]
     database_problems: list[str]
+    security_problems: list[str] = field(default_factory=list)  # users table or audit chain changed outside fieldapp
+    audit_unchecked: int = 0  # audit entries only a supervisor's session can check
 
     @property
     def ok(self) -> bool:
-        return not (self.bad_versions or self.bad_audit or self.database_problems)
+        return not (self.bad_versions or self.bad_audit or self.database_problems or self.security_problems)
 
 
-def check(conn: sqlite3.Connection, keys: SubKeys) -> VerifyReport:
+def check(conn: sqlite3.Connection, keys: SubKeys, supervisor_keys: SupervisorKeys | None = None) -> VerifyReport:
+    """Everything a session can check; the users table and the whole audit chain need the supervisor key."""
     db_problems = [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
     current = {meta.id: meta for meta, _, _ in records.newest(conn)}
     bad_versions: list[tuple[str, int, str]] = []
@@ -41,9 +45,14 @@ def check(conn: sqlite3.Connection, keys: SubKeys) -> VerifyReport:
         problem = _check_version(conn, keys, record_id, version, schema_no, blob, current.get(record_id))
         if problem:
             bad_versions.append((record_id, version, problem))
-    bad_audit = audit.broken_entries(conn, keys.audit)
+    chain = audit.check_chain(conn, keys, supervisor_keys.audit_seed if supervisor_keys else None)
+    security = list(chain.problems)
+    if supervisor_keys is not None and not supervisor.users_intact(conn, supervisor_keys):
+        security.append("the users table was changed outside fieldapp (a user added, promoted, re-enabled or re-keyed)")
     audit_count = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
-    return VerifyReport(len(current), version_count, audit_count, bad_versions, bad_audit, db_problems)
+    return VerifyReport(
+        len(current), version_count, audit_count, bad_versions, chain.broken, db_problems, security, chain.unchecked
+    )
 
 
 def _check_version(

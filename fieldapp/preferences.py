@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from fieldapp.errors import UsageError, describe_os_error
-from fieldapp.files import written_whole
+from fieldapp.files import make_private_folder, written_whole
 
 FILE = "preferences.json"
 DEFAULTS: dict[str, str] = {"language": "id"}
@@ -32,7 +32,7 @@ def save(data_dir: Path, **changes: str) -> None:
     folder = Path(data_dir)
     merged = {**load(folder), **{key: value for key, value in changes.items() if key in DEFAULTS}}
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(folder)
         with written_whole(folder / FILE, "w", encoding="utf-8") as handle:
             json.dump(merged, handle)
     except OSError as exc:

@@ -104,10 +104,20 @@ _V3 = """
 ALTER TABLE outbox ADD COLUMN mac BLOB;
 """
 
+# v4: the supervisor key (fieldapp/supervisor.py). A supervisor's row carries it wrapped under
+# their passphrase; a disabled user's wraps move, sealed, into `suspended`. An upgraded store is
+# marked pending until a supervisor logs in and makes the key.
+_V4 = """
+ALTER TABLE users ADD COLUMN supervisor_key BLOB;
+ALTER TABLE users ADD COLUMN suspended BLOB;
+INSERT INTO meta (key, value) SELECT 'supervisor_key_state', 'pending' WHERE EXISTS (SELECT 1 FROM users);
+"""
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _V1),
     lambda conn: _run_script(conn, _V2),
     lambda conn: _run_script(conn, _V3),
+    lambda conn: _run_script(conn, _V4),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

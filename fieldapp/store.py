@@ -33,6 +33,7 @@ from fieldapp import (
     reports,
     schema,
     settings,
+    supervisor,
     timestamps,
     users,
 )
@@ -46,6 +47,7 @@ from fieldapp.errors import (
     StoreDamaged,
     UsageError,
 )
+from fieldapp.files import make_private_folder
 from fieldapp.integrity import VerifyReport
 from fieldapp.nik import masked
 from fieldapp.records import RecordMeta, StoredRecord
@@ -53,6 +55,8 @@ from fieldapp.regions import dotted, regions
 from fieldapp.registration import Registration
 from fieldapp.search import NameIndex
 from fieldapp.store_sync import SyncSide
+from fieldapp.store_users import UsersSide
+from fieldapp.supervisor import SupervisorKeys
 from fieldapp.timestamps import utc_now
 from fieldapp.users import User
 
@@ -83,7 +87,7 @@ class RecordSummary:
         return dict(self.__dict__)
 
 
-class Store(SyncSide):
+class Store(SyncSide, UsersSide):
     """An open store; most methods need `login()` first."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -92,6 +96,8 @@ class Store(SyncSide):
         self._user: User | None = None
         self._keys: crypto.SubKeys | None = None
         self._store_key: bytes | None = None
+        self._supervisor_key: bytes | None = None
+        self._supervisor: SupervisorKeys | None = None
         self._names: NameIndex | None = None
         self._office: str | None = None
 
@@ -112,15 +118,15 @@ class Store(SyncSide):
         try:
             conn = connect(path)
             _migrate(conn, path)
-            store_key = crypto.new_key()
-            code = _first_rows(conn, supervisor, passphrase, store_key, office_code)
+            store_key, supervisor_key = crypto.new_key(), crypto.new_key()
+            code = _first_rows(conn, supervisor, passphrase, store_key, supervisor_key, office_code)
         except BaseException:  # a failed init leaves nothing behind: no half-made store to trip over
             if conn is not None:
                 conn.close()
             _remove_new_store(path, made)
             raise
         store = cls(conn, path)
-        store._unlock(users.find(conn, supervisor), store_key)  # type: ignore[arg-type]
+        store._unlock(users.find(conn, supervisor), store_key, supervisor_key)  # type: ignore[arg-type]
         logs.store_folder_opened(Path(data_dir))
         log.info("store created")
         return store, code
@@ -155,7 +161,7 @@ class Store(SyncSide):
         each use their own, without asking for the passphrase twice.
         """
         other = Store.open(self.path.parent)
-        other._unlock(self.user, self._unlocked_key())
+        other._unlock(self.user, self._unlocked_key(), self._supervisor_key)
         return other
 
     def close(self) -> None:
@@ -191,22 +197,29 @@ class Store(SyncSide):
             raise AuthError("no passphrase given", "kata sandi belum diisi")
         self._claim_attempt(name)
         try:
-            store_key = users.unwrap_store_key(self._conn, name, passphrase)
+            kek, store_key = users.unlock(self._conn, name, passphrase)
         except crypto.Tampered:
             raise self._count_failure(name) from None
+        keys = crypto.SubKeys.derive(store_key)
         with transaction(self._conn):
             users.clear_failures(self._conn, name)
             user = self._active_user(name)  # as it is now, not as it was before Argon2id ran
-        self._unlock(user, store_key)
+            supervisor_key, wrong = self._supervisor_key_at_login(user, kek, keys)
+        self._unlock(user, store_key, supervisor_key)
+        wrong = wrong or self._check_users_sealed()
         with transaction(self._conn):
-            outbox.seal_legacy(self._conn, self._keys.outbox)  # type: ignore[union-attr]
-            audit.absorb_pending(self._conn, self._keys.audit)  # type: ignore[union-attr]
+            outbox.seal_legacy(self._conn, keys.outbox)
+            audit.absorb_pending(self._conn, keys)
             self._audit("login")
+            if wrong:
+                self._audit("tamper_detected", detail=wrong)
+        if wrong:
+            log.warning("at login: %s", wrong)
         return self.user
 
     def _active_user(self, name: str) -> User:
         user = users.find(self._conn, name)
-        if user is None or user.disabled:
+        if user is None or user.disabled or not users.has_key_wrap(self._conn, name):
             raise AuthError(f"no active user {name!r}", f"tidak ada pengguna aktif {name!r}")
         return user
 
@@ -273,38 +286,58 @@ class Store(SyncSide):
 
     def login_names(self) -> list[str]:
         """The active users' names, for the login screen's picker (no key is needed for them)."""
-        return [user.name for user in users.all_users(self._conn) if not user.disabled]
+        active = [user.name for user in users.all_users(self._conn) if not user.disabled]
+        return [name for name in active if users.has_key_wrap(self._conn, name)]
 
     def lock(self) -> None:
         """Forget the key and every decrypted name; the next call needs `login()` again."""
         self._user = None
         self._keys = None
         self._store_key = None
+        self._supervisor_key = None
+        self._supervisor = None
         if self._names is not None:
             self._names.clear()  # the index object may outlive this store's reference to it
         self._names = None
 
-    def _unlock(self, user: User, store_key: bytes) -> None:
-        self._user = user
+    def _unlock(self, user: User, store_key: bytes, supervisor_key: bytes | None) -> None:
+        self._user = self._as_session_user(user, supervisor_key)
         self._store_key = store_key
+        self._supervisor_key = supervisor_key
+        self._supervisor = SupervisorKeys.derive(supervisor_key) if supervisor_key is not None else None
         self._keys = crypto.SubKeys.derive(store_key)
         self._names = NameIndex(self._conn, self._keys)
 
     def recover(self, name: str, code: str, new_passphrase: str) -> str:
-        """Set a user's passphrase with the recovery code; returns the code that replaces it."""
+        """Set a user's passphrase with the recovery code; returns the code that replaces it.
+
+        The code carries the supervisor key, so a supervisor recovering their passphrase keeps
+        supervisor powers; an operator's row never gets it. A store upgraded from before the
+        supervisor key takes the key left for the recovery code at its upgrade, once.
+        """
         users.check_passphrase(new_passphrase, name)
         user = users.find(self._conn, name)
         if user is None:
             raise AuthError(f"no user {name!r}", f"tidak ada pengguna {name!r}")
         try:
-            store_key = keyring.unwrap_with_recovery(self._conn, code)
+            store_key, supervisor_key = keyring.unwrap_with_recovery(self._conn, code)
         except crypto.Tampered:
             raise AuthError("the recovery code is wrong", "kode pemulihan salah") from None
-        self._unlock(user, store_key)
+        keys = crypto.SubKeys.derive(store_key)
         with transaction(self._conn):
-            users.set_passphrase(self._conn, name, new_passphrase, store_key, utc_now())
-            new_code = keyring.new_recovery(self._conn, store_key)
-            audit.absorb_pending(self._conn, self._keys.audit)  # type: ignore[union-attr]
+            if supervisor_key is None:
+                supervisor_key = supervisor.take_pending(self._conn, keys.secrets, supervisor.RECOVERY)
+            derived = SupervisorKeys.derive(supervisor_key) if supervisor_key is not None else None
+            intact = derived is not None and supervisor.users_intact(self._conn, derived)
+            granted = supervisor_key if user.role == "supervisor" and intact else None
+            users.set_passphrase(self._conn, name, new_passphrase, store_key, utc_now(), supervisor_key=granted)
+            if user.disabled and derived is not None:
+                supervisor.suspend(self._conn, derived, name, utc_now())
+            if derived is not None:
+                supervisor.seal_users(self._conn, derived)
+            new_code = keyring.new_recovery(self._conn, store_key, supervisor_key)
+            self._unlock(user, store_key, granted)
+            audit.absorb_pending(self._conn, keys)
             self._audit("recover", detail=f"user={name}")
         return new_code
 
@@ -312,68 +345,18 @@ class Store(SyncSide):
         user = self.user
         if self._keys is None:
             raise AuthError("log in first", "silakan masuk terlebih dahulu")
-        if role == "supervisor" and not user.is_supervisor:
+        if role == "supervisor" and (not user.is_supervisor or self._supervisor_key is None):
             raise NotPermitted("only a supervisor may do this", "hanya supervisor yang boleh melakukan ini")
         return self._keys
 
     def _audit(self, action: str, record_id: str | None = None, detail: str = "") -> None:
-        audit.append(self._conn, self._keys.audit, utc_now(), self.user.name, action, record_id, detail)  # type: ignore[union-attr]
-
-    # -- users -----------------------------------------------------------------------------
-
-    def add_user(self, name: str, role: str, passphrase: str) -> None:
-        self._require("supervisor")
-        users.check_name(name)
-        users.check_role(role)
-        users.check_passphrase(passphrase, name)
-        store_key = self._unlocked_key()
-        with transaction(self._conn):
-            users.insert(self._conn, name, role, passphrase, store_key, utc_now())
-            self._audit("user_add", detail=f"user={name} role={role}")
-
-    def disable_user(self, name: str) -> None:
-        self._require("supervisor")
-        target = self._existing_user(name)
-        if target.name == self.user.name:
-            raise UsageError("you cannot disable yourself", "Anda tidak dapat menonaktifkan diri sendiri")
-        with transaction(self._conn):
-            users.set_disabled(self._conn, target.name, utc_now())
-            self._audit("user_disable", detail=f"user={name}")
-
-    def enable_user(self, name: str) -> None:
-        """Let a disabled user log in again (with the passphrase they had, or a reset one)."""
-        self._require("supervisor")
-        target = self._existing_user(name)
-        with transaction(self._conn):
-            users.set_disabled(self._conn, target.name, utc_now(), disabled=False)
-            self._audit("user_enable", detail=f"user={name}")
-
-    def reset_passphrase(self, name: str, passphrase: str) -> User:
-        """Set a user's passphrase and lift a lockout; returns the user (still disabled if it was)."""
-        self._require("supervisor")
-        users.check_passphrase(passphrase, name)
-        target = self._existing_user(name)
-        store_key = self._unlocked_key()
-        with transaction(self._conn):
-            users.set_passphrase(self._conn, target.name, passphrase, store_key, utc_now())
-            self._audit("user_reset", detail=f"user={name}")
-        return self._existing_user(name)
-
-    def users(self) -> list[User]:
-        self._require("supervisor")
-        return users.all_users(self._conn)
+        audit.append(self._conn, self._keys, utc_now(), self.user.name, action, record_id, detail)  # type: ignore[arg-type]
 
     def _unlocked_key(self) -> bytes:
         """The store key itself: needed only to wrap it for another passphrase."""
         if self._store_key is None:
             raise AuthError("log in first", "silakan masuk terlebih dahulu")
         return self._store_key
-
-    def _existing_user(self, name: str) -> User:
-        target = users.find(self._conn, name)
-        if target is None:
-            raise UsageError(f"no user {name!r}", f"tidak ada pengguna {name!r}")
-        return target
 
     # -- records ---------------------------------------------------------------------------
 
@@ -616,7 +599,7 @@ class Store(SyncSide):
 
     def verify(self) -> VerifyReport:
         """Decrypt every version, check the indexes and the audit chain; change nothing."""
-        return integrity.check(self._conn, self._require())
+        return integrity.check(self._conn, self._require(), self._supervisor)
 
     # -- settings, reports, export ------------------------------------------------------------
 
@@ -672,24 +655,11 @@ def _exists(path: Path) -> bool:
 
 
 def _make_folder(folder: Path) -> Path | None:
-    """Make the data folder, and every missing parent, 0700; returns the topmost one made.
-
-    `mkdir(parents=True)` gives the parents the umask's default (often 0755), and `mode` itself
-    is masked by the umask, so each folder is made on its own and set to 0700 explicitly: no
-    moment where another account on the laptop may list or enter it.
-    """
-    missing: list[Path] = []
-    for candidate in [folder, *folder.parents]:
-        if _exists(candidate):
-            break
-        missing.append(candidate)
+    """`files.make_private_folder`, a refusing disk as the user's DiskProblem."""
     try:
-        for made in reversed(missing):
-            made.mkdir(mode=0o700, exist_ok=True)
-            os.chmod(made, 0o700)
+        return make_private_folder(folder)
     except OSError as exc:
         raise errors.disk_problem(exc.errno or errno.EIO) from None
-    return missing[-1] if missing else None
 
 
 def _remove_new_store(path: Path, made: Path | None) -> None:
@@ -701,18 +671,28 @@ def _remove_new_store(path: Path, made: Path | None) -> None:
         shutil.rmtree(made, ignore_errors=True)
 
 
-def _first_rows(conn: sqlite3.Connection, supervisor: str, passphrase: str, store_key: bytes, office: str) -> str:
+def _first_rows(
+    conn: sqlite3.Connection,
+    supervisor_name: str,
+    passphrase: str,
+    store_key: bytes,
+    supervisor_key: bytes,
+    office: str,
+) -> str:
     """The new store's identity, first supervisor, recovery code and first audit entry."""
     now = utc_now()
+    keys = crypto.SubKeys.derive(store_key)
+    derived = SupervisorKeys.derive(supervisor_key)
     with transaction(conn):
         keyring.set_meta(conn, "store_id", str(uuid.uuid4()))
         keyring.set_meta(conn, "office", office)
         keyring.set_meta(conn, "created_at", now)
-        users.insert(conn, supervisor, "supervisor", passphrase, store_key, now)
-        code = keyring.new_recovery(conn, store_key)
-        keys = crypto.SubKeys.derive(store_key)
+        users.insert(conn, supervisor_name, "supervisor", passphrase, store_key, now, supervisor_key=supervisor_key)
+        supervisor.seal_users(conn, derived)
+        code = keyring.new_recovery(conn, store_key, supervisor_key)
         outbox.mark_sealed(conn, keys.outbox)
-        audit.append(conn, keys.audit, now, supervisor, "init", None, f"office={office}")
+        audit.start_forward_secure(conn, keys, derived.audit_seed)
+        audit.append(conn, keys, now, supervisor_name, "init", None, f"office={office}")
     return code
 
 

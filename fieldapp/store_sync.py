@@ -7,6 +7,7 @@ file of its own.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -177,6 +178,22 @@ class SyncSide:
             keyring.set_meta(self._conn, "last_error", error)
 
     def pull_cursor(self) -> int:
+        """Where the last pull stopped, sealed: an edited cursor stops sync (audited), exit 4.
+
+        A cursor moved back only re-applies old changes; one moved forward would hide a
+        verdict from the laptop for good, so it is kept with the other sealed sync state. A
+        store from before keeps its plain cursor until the next pull seals it.
+        """
+        keys = self._require()
+        try:
+            sealed = _open_state(self._conn, keys, CURSOR_STATE)
+        except crypto.Tampered:
+            with transaction(self._conn):
+                self._audit("tamper_detected", detail="the pull cursor differs from its sealed copy")
+            log.warning("the pull cursor differs from its sealed copy: sync stopped")
+            raise
+        if sealed:
+            return int(sealed["cursor"])  # type: ignore[call-overload]
         return int(keyring.get_meta(self._conn, "pull_cursor") or 0)  # type: ignore[arg-type]
 
     def apply_status_changes(self, changes: list[outbox.StatusUpdate], cursor: int) -> int:
@@ -185,11 +202,64 @@ class SyncSide:
         A change lands only on the version it judged (when the server names it): a record
         edited since, or with a newer version still queued, keeps its state.
         """
-        self._require()
+        keys = self._require()
         with transaction(self._conn):
             changed = outbox.apply_status_changes(self._conn, changes)
-            keyring.set_meta(self._conn, "pull_cursor", str(cursor))
+            _seal_state(self._conn, keys, CURSOR_STATE, {"cursor": cursor})
+            self._conn.execute("DELETE FROM meta WHERE key = 'pull_cursor'")
         return changed
+
+    # -- the audit chain's anchor on the server ----------------------------------------------
+
+    def audit_head(self) -> audit.AuditHead:
+        """The chain's last (sequence, MAC), which the sync engine anchors on the server."""
+        self._require()
+        return audit.head(self._conn)
+
+    def audit_mac_at(self, seq: int) -> str | None:
+        """The MAC (hex) of entry `seq`: proof to the server that the chain it saw is still ours."""
+        self._require()
+        return audit.mac_at(self._conn, seq)
+
+    def restore_declared(self) -> bool:
+        """Whether a supervisor declared a backup restore that the server has not yet accepted."""
+        keys = self._require()
+        return bool(_open_state(self._conn, keys, RESTORE_STATE).get("declared"))
+
+    def declare_restore(self) -> None:
+        """Say, audited, that this store was restored from a backup (supervisor).
+
+        A restored store's audit log is shorter than, or differs from, the one the server last
+        anchored. Declared, the next sync tells the server so, and the server accepts the new
+        chain (noting the restore for the central team) instead of flagging a rollback.
+        """
+        keys = self._require("supervisor")
+        with transaction(self._conn):
+            self._audit("restore_declared", detail="the store was restored from a backup")
+            _seal_state(self._conn, keys, RESTORE_STATE, {"declared": True, "at": utc_now()})
+
+    def audit_anchored(self, outcome: str, server_seq: int) -> None:
+        """Keep what the server said of our chain; a rolled-back or forked chain is audited.
+
+        `outcome` is the server's word: "ok", "restore_accepted", "rolled_back" or "forked".
+        """
+        keys = self._require()
+        if outcome not in ANCHOR_OUTCOMES:
+            raise ValueError(f"unknown anchor outcome {outcome!r}")
+        with transaction(self._conn):
+            previous = _open_state(self._conn, keys, ANCHOR_STATE)
+            if outcome in ANCHOR_FLAGS and previous.get("outcome") != outcome:
+                self._audit("tamper_detected", detail=f"server: audit log {outcome} (server had seq {server_seq})")
+            if outcome == "restore_accepted":
+                _seal_state(self._conn, keys, RESTORE_STATE, {})
+            _seal_state(self._conn, keys, ANCHOR_STATE, {"outcome": outcome, "server_seq": server_seq, "at": utc_now()})
+        if outcome in ANCHOR_FLAGS:
+            log.warning("the server reports this store's audit log as %s", outcome)
+
+    def audit_anchor_state(self) -> dict[str, object]:
+        """The server's last word on our chain: {"outcome", "server_seq", "at"}, or {} before any."""
+        keys = self._require()
+        return _open_state(self._conn, keys, ANCHOR_STATE)
 
     def sync_finished(self, summary: str, error: str | None) -> None:
         """Remember when sync last ran and how it ended (shown by `status` and the sync history)."""
@@ -208,6 +278,29 @@ class SyncSide:
     def sync_status(self) -> dict[str, object]:
         self._require()
         return outbox.sync_status(self._conn)
+
+
+ANCHOR_STATE = "audit_anchor_state"
+CURSOR_STATE = "pull_cursor_sealed"
+RESTORE_STATE = "restore_declared"
+ANCHOR_OUTCOMES = ("ok", "restore_accepted", "rolled_back", "forked")
+ANCHOR_FLAGS = ("rolled_back", "forked")
+
+
+def _seal_state(conn: sqlite3.Connection, keys: crypto.SubKeys, name: str, value: dict[str, object]) -> None:
+    """A small piece of sync state, sealed so the file alone cannot change it."""
+    blob = crypto.seal(keys.secrets, crypto.KIND_SECRET, json.dumps(value).encode(), b"state:" + name.encode())
+    keyring.set_meta(conn, name, blob)
+
+
+def _open_state(conn: sqlite3.Connection, keys: crypto.SubKeys, name: str) -> dict[str, object]:
+    """A sealed piece of sync state ({} when never set); StoreDamaged when edited in the file."""
+    blob = keyring.get_meta(conn, name)
+    if blob is None:
+        return {}
+    if not isinstance(blob, bytes):
+        raise crypto.Tampered()
+    return dict(json.loads(crypto.open_sealed(keys.secrets, crypto.KIND_SECRET, blob, b"state:" + name.encode())))
 
 
 def _readable(keys: crypto.SubKeys, row: tuple) -> QueuedVersion | None:

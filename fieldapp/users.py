@@ -137,54 +137,107 @@ def wrapped_key(conn: sqlite3.Connection, name: str) -> tuple[crypto.KdfParams, 
     return crypto.KdfParams.decode(params), bytes(salt), bytes(wrapped)
 
 
-def unwrap_store_key(conn: sqlite3.Connection, name: str, passphrase: str) -> bytes:
-    """The store key under a user's passphrase; crypto.Tampered when the passphrase is wrong.
+def has_key_wrap(conn: sqlite3.Connection, name: str) -> bool:
+    """False for a disabled user, whose wraps were taken away (`supervisor.suspend`)."""
+    row = conn.execute("SELECT length(wrapped_key) FROM users WHERE name = ?", (name,)).fetchone()
+    return bool(row and row[0])
+
+
+def supervisor_wrap(conn: sqlite3.Connection, name: str) -> bytes | None:
+    """The supervisor key wrapped for `name`, or None (operators, and supervisors not yet upgraded)."""
+    row = conn.execute("SELECT supervisor_key FROM users WHERE name = ?", (name,)).fetchone()
+    return bytes(row[0]) if row and row[0] else None
+
+
+def unlock(conn: sqlite3.Connection, name: str, passphrase: str) -> tuple[bytes, bytes]:
+    """(key-encryption key, store key) for a user's passphrase; crypto.Tampered when it is wrong.
 
     Keys are derived from the NFC form of a passphrase (`crypto.derive_kek`). A passphrase set
     before that was derived exactly as typed, so when the NFC form fails and the typed string is
     not NFC itself, the typed string is tried too: a second Argon2id run, paid only by a wrong
-    or an old-style decomposed passphrase, never by an ASCII or NFC one.
+    or an old-style decomposed passphrase, never by an ASCII or NFC one. The KEK is returned
+    because it also unwraps a supervisor's supervisor key.
     """
     params, salt, wrapped = wrapped_key(conn, name)
     context = wrap_context(name)
+    kek = crypto.derive_kek(passphrase, salt, params)
     try:
-        return crypto.unwrap_key(crypto.derive_kek(passphrase, salt, params), wrapped, context)
+        return kek, crypto.unwrap_key(kek, wrapped, context)
     except crypto.Tampered:
         if unicodedata.is_normalized("NFC", passphrase):
             raise
-    return crypto.unwrap_key(crypto.derive_kek(passphrase, salt, params, as_typed=True), wrapped, context)
+    kek = crypto.derive_kek(passphrase, salt, params, as_typed=True)
+    return kek, crypto.unwrap_key(kek, wrapped, context)
 
 
-def wrap_for(name: str, passphrase: str, store_key: bytes) -> tuple[str, bytes, bytes]:
-    """(kdf params, salt, wrapped store key) for a user's new passphrase."""
+def unwrap_store_key(conn: sqlite3.Connection, name: str, passphrase: str) -> bytes:
+    """The store key under a user's passphrase; crypto.Tampered when the passphrase is wrong."""
+    return unlock(conn, name, passphrase)[1]
+
+
+@dataclass(frozen=True)
+class Wraps:
+    """What a passphrase protects for one user: the store key, and for a supervisor the supervisor key."""
+
+    params: str
+    salt: bytes
+    wrapped: bytes
+    supervisor: bytes | None
+
+
+def wrap_for(name: str, passphrase: str, store_key: bytes, supervisor_key: bytes | None = None) -> Wraps:
+    """A user's wraps for a new passphrase: one Argon2id run for both keys."""
+    from fieldapp import supervisor  # one-way: supervisor.py knows nothing of users
+
     params, salt = crypto.KdfParams(), crypto.new_salt()
     kek = crypto.derive_kek(passphrase, salt, params)
-    return params.encode(), salt, crypto.wrap_key(kek, store_key, wrap_context(name))
+    return Wraps(
+        params.encode(),
+        salt,
+        crypto.wrap_key(kek, store_key, wrap_context(name)),
+        supervisor.wrap(kek, supervisor_key, name) if supervisor_key is not None else None,
+    )
 
 
-def insert(conn: sqlite3.Connection, name: str, role: str, passphrase: str, store_key: bytes, now: str) -> None:
+def insert(
+    conn: sqlite3.Connection,
+    name: str,
+    role: str,
+    passphrase: str,
+    store_key: bytes,
+    now: str,
+    supervisor_key: bytes | None = None,
+) -> None:
+    """A new user; a supervisor gets the supervisor key wrapped too (operators never do)."""
     if find(conn, name) is not None:
         raise UsageError(f"user {name!r} already exists", f"pengguna {name!r} sudah ada")
-    params, salt, wrapped = wrap_for(name, passphrase, store_key)
+    wraps = wrap_for(name, passphrase, store_key, supervisor_key if role == "supervisor" else None)
     conn.execute(
-        "INSERT INTO users (name, role, kdf_params, kdf_salt, wrapped_key, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (name, role, params, salt, wrapped, now, now),
+        "INSERT INTO users (name, role, kdf_params, kdf_salt, wrapped_key, supervisor_key, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, role, wraps.params, wraps.salt, wraps.wrapped, wraps.supervisor, now, now),
     )
 
 
-def set_passphrase(conn: sqlite3.Connection, name: str, passphrase: str, store_key: bytes, now: str) -> None:
-    """Rewrap the store key for a new passphrase and lift any lockout."""
-    params, salt, wrapped = wrap_for(name, passphrase, store_key)
+def set_passphrase(
+    conn: sqlite3.Connection,
+    name: str,
+    passphrase: str,
+    store_key: bytes,
+    now: str,
+    supervisor_key: bytes | None = None,
+) -> None:
+    """Rewrap the keys for a new passphrase and lift any lockout."""
+    wraps = wrap_for(name, passphrase, store_key, supervisor_key)
     conn.execute(
-        "UPDATE users SET kdf_params = ?, kdf_salt = ?, wrapped_key = ?, failed_attempts = 0,"
+        "UPDATE users SET kdf_params = ?, kdf_salt = ?, wrapped_key = ?, supervisor_key = ?, failed_attempts = 0,"
         " locked_until = 0, updated_at = ? WHERE name = ?",
-        (params, salt, wrapped, now, name),
+        (wraps.params, wraps.salt, wraps.wrapped, wraps.supervisor, now, name),
     )
 
 
-def set_disabled(conn: sqlite3.Connection, name: str, now: str, disabled: bool = True) -> None:
-    conn.execute("UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?", (int(disabled), now, name))
+def set_supervisor_wrap(conn: sqlite3.Connection, name: str, wrapped: bytes) -> None:
+    conn.execute("UPDATE users SET supervisor_key = ? WHERE name = ?", (wrapped, name))
 
 
 def lock_wait(user: User, now: float) -> float | None:

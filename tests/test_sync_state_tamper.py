@@ -113,3 +113,41 @@ def test_a_queue_edited_in_the_file_stops_sync_and_sends_nothing(tmp_path: Path,
         assert [e["detail"] for e in audit if e["action"] == "tamper_detected"] == ["a sync queue entry fails its MAC"]
     finally:
         server.stop()
+
+
+def test_an_edited_pull_cursor_stops_sync(tmp_path: Path) -> None:
+    """A cursor moved forward would hide the server's verdicts from the laptop for good."""
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        laptop.register([applicant(i, OFFICE) for i in range(2)])
+        assert laptop.run("sync").returncode == 0
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+            assert conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor_sealed'").fetchone()
+            assert not conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor'").fetchone()  # no plain copy
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('pull_cursor_sealed', ?)",
+                (b"FA\x01\x04" + bytes(40),),
+            )
+        synced = laptop.run("sync")
+        assert synced.returncode == 4, synced.stderr
+        audit = json.loads(laptop.run("audit", "--json").stdout)
+        assert "the pull cursor differs from its sealed copy" in [e["detail"] for e in audit]
+    finally:
+        server.stop()
+
+
+def test_a_plain_cursor_from_before_is_sealed_at_the_next_pull(tmp_path: Path) -> None:
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:  # as an older fieldapp left it
+            conn.execute("INSERT INTO meta (key, value) VALUES ('pull_cursor', '0')")
+        assert laptop.run("sync").returncode == 0
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+            assert conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor_sealed'").fetchone()
+            assert not conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor'").fetchone()
+    finally:
+        server.stop()

@@ -8,6 +8,7 @@ on disk and the audit log for the export, `sync_status()` for enrolment.
 from __future__ import annotations
 
 import csv
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from fieldapp.errors import AuthError, NotPermitted
 from fieldapp.outbox import Verdict
-from fieldapp.store import Store
+from fieldapp.store import STORE_FILE, Store
 from ui import i18n, reports_screen, settings_screen, users_screen
 from ui.session import Session
 
@@ -100,6 +101,17 @@ def test_add_an_operator_who_can_then_log_in(qtbot, data_dir: Path, sessions) ->
         assert store.user.role == "operator"
     finally:
         store.close()
+
+
+def test_a_users_table_changed_outside_fieldapp_is_shown(qtbot, data_dir: Path, sessions) -> None:
+    make_store(data_dir)
+    with sqlite3.connect(data_dir / STORE_FILE) as conn:  # an operator promotes themself
+        conn.execute("UPDATE users SET role = 'supervisor' WHERE name = ?", (OPERATOR,))
+    screen = _users_screen(qtbot, sessions(data_dir))
+    qtbot.waitUntil(lambda: not screen.tamper_warning.isHidden(), timeout=WAIT_MS)
+    assert "di luar fieldapp" in screen.tamper_warning.text()
+    screen.show_users(screen.users, tampered=False)
+    assert screen.tamper_warning.isHidden()
 
 
 def test_add_user_shows_mismatch_and_the_cores_rules_inline(qtbot, data_dir: Path, sessions) -> None:

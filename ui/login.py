@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.errors import FieldappError, LockedOut
+from fieldapp.users import MIN_PASSPHRASE_LENGTH
 from ui import i18n
 from ui.errors import message_for, show_error
 from ui.session import Session
@@ -219,7 +220,10 @@ class LoginScreen(QWidget):
         for label, widget in (
             (self.tr("&Pengguna"), self.recover_user),
             (self.tr("Kode &pemulihan"), self.recovery_code),
-            (self.tr("Kata sandi &baru (min. 10 karakter)"), self.new_passphrase),
+            (
+                self.tr("Kata sandi &baru (min. {0} karakter, sulit ditebak)").format(MIN_PASSPHRASE_LENGTH),
+                self.new_passphrase,
+            ),
             (self.tr("&Ulangi kata sandi baru"), self.new_passphrase_again),
         ):
             form.addRow(buddy(label, widget), widget)

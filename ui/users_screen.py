@@ -69,7 +69,7 @@ class AddUserForm(QGroupBox):
         self.rules = QLabel(
             self.tr(
                 "Nama: 2-32 karakter, huruf kecil, angka, '.', '_' atau '-', diawali huruf. "
-                "Kata sandi: minimal {0} karakter."
+                "Kata sandi: minimal {0} karakter dan sulit ditebak (misalnya tiga atau empat kata acak)."
             ).format(MIN_PASSPHRASE_LENGTH)
         )
         self.rules.setWordWrap(True)
@@ -195,6 +195,16 @@ class Screen(QWidget):
         self.enable_button.setEnabled(False)
         self.enable_button.clicked.connect(self.enable_selected)
         self.message = message_label()
+        self.tamper_warning = QLabel(
+            self.tr(
+                "Peringatan: daftar pengguna diubah di luar fieldapp sejak terakhir diubah supervisor "
+                "(pengguna ditambah, dijadikan supervisor, atau diaktifkan lagi). Nonaktifkan pengguna "
+                "yang tidak Anda tambahkan, lalu hubungi petugas TI."
+            )
+        )
+        self.tamper_warning.setWordWrap(True)
+        self.tamper_warning.setStyleSheet("color: #b91c1c; font-weight: 600;")
+        self.tamper_warning.setVisible(False)
         self.add_form = AddUserForm(session, self)
         self.reset_form = ResetForm(session, self)
         self._lay_out()
@@ -240,6 +250,7 @@ class Screen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title)
+        layout.addWidget(self.tamper_warning)
         layout.addLayout(body, 1)
 
     def focus_first(self) -> None:
@@ -252,9 +263,13 @@ class Screen(QWidget):
     # -- the table -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.session.op(self, lambda ctx: ctx.store.users()).success(self.show_users).run()
+        self.session.op(self, lambda ctx: (ctx.store.users(), ctx.store.users_tampered())).success(
+            lambda found: self.show_users(*found)
+        ).run()
 
-    def show_users(self, users: list[User]) -> None:
+    def show_users(self, users: list[User], tampered: bool = False) -> None:
+        """Fill the table; warn when the users table was changed outside fieldapp."""
+        self.tamper_warning.setVisible(tampered)
         selected = self.selected_name()
         self.users = users
         self.table.setRowCount(len(users))
