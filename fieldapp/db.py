@@ -21,7 +21,6 @@ BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536  # 64 MiB of page cache: the blind-index pages of 100,000 records stay in memory
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -50,14 +49,14 @@ def check_is_store(path: Path) -> None:
 
     An empty file or another program's SQLite database would otherwise be turned into a store
     by the first migration; opening it read-only first keeps it exactly as it was.
+
+    Only SQLite opens the file. A plain `open()` and `close()` of it would drop every POSIX lock
+    this process holds on it, including those of a connection already open here (the app's,
+    when its sync thread calls `Store.clone()`): another process would then think itself the
+    last one, and delete the WAL under the app's feet. SQLite shares its locks between the
+    connections of one process, so a probe through it is safe. A file that is not SQLite
+    fails its query ("file is not a database") and is told apart below.
     """
-    try:
-        with open(path, "rb") as handle:
-            magic = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise problem_for_errno(exc.errno or errno.EIO) from None
-    if magic != SQLITE_MAGIC:
-        raise not_a_store()
     try:
         probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
