@@ -64,7 +64,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from sync.client import SyncClient
     from sync.engine import SyncEngine
-    from sync.errors import Unsent
+    from sync.errors import AuditFlagged, Unsent
 
     with core_cli.login(args) as store:
         if not store.user.is_supervisor:
@@ -87,17 +87,40 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 "queued_versions": report.left_queued,
                 "conflict": report.left_conflict,
                 "unsent": report.unsent,
+                "audit_anchor": report.audit_anchor,
             }
         )
     else:
         print(f"Sync finished: {report.summary()}; {report.unsent} version(s) unsent.")
+    unsent = ""
     if report.unsent:  # exit 7: never 0 while the server lacks something
-        reasons = "; ".join(report.unsent_reasons())
-        raise Unsent(
-            f"sync finished, but {report.unsent} version(s) still unsent: {reasons}",
-            f"sinkronisasi selesai, tetapi {report.unsent} versi belum terkirim",
-        )
+        unsent = f"sync finished, but {report.unsent} version(s) still unsent: {'; '.join(report.unsent_reasons())}"
+    if report.audit_flag:  # exit 4 before 7: tampering is what a person must look at first
+        raise AuditFlagged(*audit_flag_messages(report.audit_flag, unsent))
+    if unsent:
+        raise Unsent(unsent, f"sinkronisasi selesai, tetapi {report.unsent} versi belum terkirim")
     return 0
+
+
+AUDIT_FLAG_WORDS = {
+    "rolled_back": ("went back to an earlier state (rolled back or truncated)", "kembali ke keadaan lebih lama"),
+    "forked": ("differs from the one it sent before (rewritten or replaced)", "berbeda dari yang dikirim sebelumnya"),
+}
+
+
+def audit_flag_messages(flag: str, unsent: str = "") -> tuple[str, str]:
+    """The warning for a server that flags our audit log, in English and Indonesian, with what to do."""
+    english, indonesian = AUDIT_FLAG_WORDS[flag]
+    message_en = (
+        f"WARNING: the server says this laptop's audit log {english}. If this store was restored from "
+        "a backup, a supervisor runs 'fieldapp audit --declare-restore' and syncs again; otherwise "
+        "tell IT: the audit log was rolled back or rewritten"
+    )
+    message_id = (
+        f"PERINGATAN: menurut server, log audit laptop ini {indonesian}. Jika data dipulihkan dari "
+        "cadangan, supervisor menyatakan pemulihan lalu sinkronkan lagi; jika tidak, lapor ke petugas TI"
+    )
+    return (f"{message_en}; also {unsent}" if unsent else message_en), message_id
 
 
 class _ProgressDisplay:
@@ -134,12 +157,20 @@ class _ProgressDisplay:
 def cmd_status(args: argparse.Namespace) -> int:
     with core_cli.login(args) as store:
         status = store.sync_status()
+        status["audit_anchor"] = store.audit_anchor_state() or None
     if args.json:
         emit_json(status)
     else:
         for key, value in status.items():
-            print(f"{key:>16}: {'' if value is None else value}")
+            print(f"{key:>16}: {_status_value(value)}")
     return 0
+
+
+def _status_value(value: object) -> str:
+    """A status line's value; the audit anchor as the server's last word, what it held, and when."""
+    if isinstance(value, dict):
+        return f"{value.get('outcome')} (server held entry {value.get('server_seq')}; {value.get('at')})"
+    return "" if value is None else str(value)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import requests
 from fieldapp.errors import UsageError
 from sync import protocol
 from sync.errors import (
+    AnchorMoved,
     BatchTooLarge,
     InsecureServer,
     NotEnrolled,
@@ -128,6 +129,14 @@ class SyncClient:
         page = self._call("GET", f"/pull?{query}", None, protocol.PullResponse)
         self._check_page(int(cursor), page)
         return page
+
+    def audit_anchor_held(self) -> int:
+        """The sequence number of the audit head the server holds for this store (revision 4; 0: none)."""
+        return int(self._call("GET", "/audit-anchor", None, protocol.AnchorHeld).seq)
+
+    def anchor_audit(self, claim: protocol.AnchorRequest) -> protocol.AnchorAnswer:
+        """Send our audit head; AnchorMoved if the server's anchor changed since it was read."""
+        return self._call("POST", "/audit-anchor", claim.model_dump(), protocol.AnchorAnswer)
 
     def _check_page(self, cursor: int, page: protocol.PullResponse) -> None:
         """Refuse a server that keeps saying `more` without moving on, or past `MAX_PULL_PAGES`.
@@ -240,6 +249,8 @@ def _raise_for_status(response: requests.Response, content: bytes) -> None:
             "or ask for a code for this laptop's office",
             f"{detail}; kode belum terpakai: gunakan di laptop kantor itu, atau minta kode untuk kantor laptop ini",
         )
+    if kind == "anchor-moved":
+        raise AnchorMoved(f"the server's audit anchor moved: {detail}", "penanda log audit di server berubah")
     if status == 401 or status == 403:
         raise NotEnrolled(
             f"the server refused this device: {detail}; a supervisor must enrol it again",

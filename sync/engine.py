@@ -10,6 +10,9 @@ Rules it keeps:
   number of failures in a row, leaving the queue as it is.
 - A run that ends says what it left unsent (versions still queued, records in conflict), so
   no front end reports "done" while the server lacks something.
+- Last, on a server that speaks revision 4, the audit log's head is anchored on the server,
+  which says whether the chain went back or was rewritten since the last sync. Every verdict
+  is written by then: trouble here never leaves a record unsent or sends one twice.
 """
 
 from __future__ import annotations
@@ -21,15 +24,28 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 from fieldapp.outbox import OutboxEntry, QueuedVersion, Verdict
 from fieldapp.store import Store
 from sync import protocol
 from sync.client import SyncClient, encode_push
-from sync.errors import BatchTooLarge, Cancelled, NotEnrolled, ServerRefused, SyncError, Transient, Unreachable
+from sync.errors import (
+    AnchorMoved,
+    BatchTooLarge,
+    Cancelled,
+    NotEnrolled,
+    ServerRefused,
+    SyncError,
+    Transient,
+    Unreachable,
+)
 from sync.notes import note_for
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+AUDIT_FLAGS = ("rolled_back", "forked")  # the server's verdicts on our audit log that need a person
 
 
 @dataclass
@@ -100,10 +116,16 @@ class SyncReport:
     left_queued: int = 0  # versions still in the queue when the run ended (saved meanwhile)
     left_conflict: int = 0  # records the server holds otherwise: their versions are not there
     left_damaged: list[tuple[str, int]] = field(default_factory=list)  # queued, failing their check
+    audit_anchor: str | None = None  # the server's verdict on our audit head; None: not anchored
 
     @property
     def pushed(self) -> int:
         return sum(self.outcomes.values())
+
+    @property
+    def audit_flag(self) -> str | None:
+        """ "rolled_back" or "forked" when the server says our audit log went back or was rewritten."""
+        return self.audit_anchor if self.audit_anchor in AUDIT_FLAGS else None
 
     @property
     def unsent(self) -> int:
@@ -113,7 +135,9 @@ class SyncReport:
     def summary(self) -> str:
         parts = [f"{outcome}={count}" for outcome, count in sorted(self.outcomes.items())]
         left = [f"unsent={self.unsent}"] if self.unsent else []
-        return " ".join([f"pushed={self.pushed}", *parts, f"pulled={self.pulled}", f"retries={self.retries}", *left])
+        audit = [f"audit={self.audit_anchor}"] if self.audit_anchor not in (None, "ok") else []
+        counts = [f"pushed={self.pushed}", *parts, f"pulled={self.pulled}", f"retries={self.retries}"]
+        return " ".join([*counts, *left, *audit])
 
     def unsent_reasons(self) -> list[str]:
         """What is left and why, one line each (English: the CLI's language)."""
@@ -159,10 +183,12 @@ class SyncEngine:
         """Probe, push everything queued, pull; record how it ended either way."""
         report = SyncReport()
         try:
-            self.client.health()
+            health = self.client.health()
             self.push_all(report)
             self.pull_all(report)
             self._count_left(report)
+            if health.protocol >= protocol.AUDIT_ANCHOR_REVISION:  # an older server has no anchors
+                self.anchor_audit(report)
         except (SyncError, NotEnrolled) as exc:
             report.error = exc.message_en
             self.store.sync_finished(report.summary(), report.error)
@@ -267,6 +293,47 @@ class SyncEngine:
             self._progress(Progress("pull", report.pulled, report.pulled))
             if not page.more:
                 return
+
+    def anchor_audit(self, report: SyncReport) -> None:
+        """Anchor our audit head on the server and keep its verdict (`report.audit_anchor`).
+
+        The head is the chain as it is now: this run's own "sync" entry, written after, is
+        anchored by the next run. The server's anchor may move between reading it and sending
+        ours (another sync of the same store): then it is read once more.
+        """
+        head = self.store.audit_head()
+        if head.seq == 0:
+            return
+        restored = self.store.restore_declared()
+        for last_try in (False, True):
+            held = self._retrying(self.client.audit_anchor_held, report)
+            claim = protocol.AnchorRequest(
+                seq=head.seq,
+                head=head.head,
+                known_seq=held,
+                known_head=self.store.audit_mac_at(held) if held else None,
+                restored=restored,
+            )
+            try:
+                answer = self._retrying(partial(self.client.anchor_audit, claim), report)
+            except AnchorMoved:
+                if last_try:
+                    raise
+                continue
+            self.store.audit_anchored(answer.outcome, answer.seq)
+            report.audit_anchor = answer.outcome
+            return
+
+    def _retrying(self, call: Callable[[], T], report: SyncReport) -> T:
+        """`call()`, again after a pause while it fails on the way (as push and pull do)."""
+        while True:
+            try:
+                result = call()
+            except Transient as exc:
+                self._wait_after(exc, [], report)
+                continue
+            self.backoff.reset()
+            return result
 
 
 def envelope(queued: QueuedVersion) -> protocol.RecordEnvelope:

@@ -12,6 +12,7 @@ from fieldapp.errors import AuthError, FieldappError
 
 EXIT_UNREACHABLE = 5
 EXIT_UNSENT = 7
+EXIT_AUDIT_FLAGGED = 4  # the store-damaged-or-tampered code (fieldapp.errors.StoreDamaged)
 
 
 class SyncError(FieldappError):
@@ -55,6 +56,20 @@ class Unsent(SyncError):
 
     exit_code = EXIT_UNSENT
     answered_on_stdout = True  # the report (JSON or text) is printed before this is raised
+
+
+class AnchorMoved(ServerRefused):
+    """The server's audit anchor changed between reading it and sending ours: read it again."""
+
+
+class AuditFlagged(SyncError):
+    """The sync ran, but the server says this store's audit log went back or was rewritten.
+
+    Exit 4, as for any tampering the laptop finds itself; the report is printed first.
+    """
+
+    exit_code = EXIT_AUDIT_FLAGGED
+    answered_on_stdout = True
 
 
 class InsecureServer(SyncError):

@@ -19,9 +19,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 STORE_IDENTITY_REVISION = 2  # /v1/enroll takes office, store_id, store_proof, previous_token
 VERSIONED_VERDICTS_REVISION = 3  # /v1/pull?revision=3: each status change names its version
+AUDIT_ANCHOR_REVISION = 4  # /v1/audit-anchor: the laptop's audit-chain head, kept and checked
+MAX_AUDIT_SEQ = 2**62  # audit entries are numbered 1..n; a 64-bit signed column holds any real n
 PREFIX = "/v1"
 MAX_BATCH_RECORDS = 500
 MAX_BODY_BYTES = 4 * 1024 * 1024  # after decompression; a 500-record batch is about 400 kB
@@ -29,6 +31,8 @@ PROBLEM_TYPE_BASE = "https://fieldapp.invalid/problems/"
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
 ContentHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+AuditMac = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+AuditSeq = Annotated[int, Field(ge=0, le=MAX_AUDIT_SEQ)]
 DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")]
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})", re.ASCII)
 MAX_UTC_OFFSET = dt.timedelta(hours=14)  # the widest real time zone (UTC+14, Kiribati)
@@ -75,6 +79,7 @@ PrintableText = AfterValidator(_printable)
 NIK_ELSEWHERE = "NIK already registered"
 KK_ELSEWHERE = "KK already registered"
 
+AnchorOutcome = Literal["ok", "restore_accepted", "rolled_back", "forked"]
 PushOutcome = Literal["accepted", "already_have", "duplicate", "conflict", "stale", "rejected"]
 ServerStatus = Literal["verified", "rejected"]
 
@@ -186,6 +191,41 @@ class PullResponse(_Strict):
     changes: list[StatusChange]
     cursor: int
     more: bool
+
+
+class AnchorHeld(_Strict):
+    """`GET /v1/audit-anchor`: the sequence number of the head the server holds for this store (0: none).
+
+    Only the number: the laptop proves it still has that entry by sending its MAC, which the
+    server never gives out.
+    """
+
+    seq: AuditSeq
+
+
+class AnchorRequest(_Strict):
+    """`POST /v1/audit-anchor` (revision 4): the laptop's audit-chain head, and proof of the one before.
+
+    `seq`/`head` are the chain's last entry and its MAC; `known_seq` is what `GET` answered and
+    `known_head` the laptop's own MAC of that entry (None when it has no such entry, or when
+    `known_seq` is 0). `restored` says a supervisor declared a backup restore.
+    """
+
+    seq: Annotated[int, Field(ge=1, le=MAX_AUDIT_SEQ)]
+    head: AuditMac
+    known_seq: AuditSeq
+    known_head: AuditMac | None = None
+    restored: bool = False
+
+
+class AnchorAnswer(_Strict):
+    """What the server made of the head: `ok`, `restore_accepted`, `rolled_back` or `forked`.
+
+    `seq` is the sequence number the server held before this request (0: none).
+    """
+
+    outcome: AnchorOutcome
+    seq: AuditSeq
 
 
 class Problem(BaseModel):

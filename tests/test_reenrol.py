@@ -27,7 +27,7 @@ from fieldapp.sample import applicant
 from fieldapp.store import STORE_FILE, Store
 from sync import protocol
 from sync.client import SyncClient
-from sync.errors import EXIT_UNSENT
+from sync.errors import EXIT_AUDIT_FLAGGED, EXIT_UNSENT
 from sync.service import request_enrolment
 
 
@@ -147,12 +147,15 @@ def test_sync_exits_7_and_says_what_is_left_while_anything_is_unsent(tmp_path: P
     assert laptop.run("sync").returncode == 0
 
     result = copy.run("sync", "--json")
-    assert result.returncode == EXIT_UNSENT == 7, result.stdout + result.stderr
+    # The copy's audit log forks from the one the original anchored: exit 4 comes first, and
+    # says what is unsent too (test_audit_anchor.py); the next sync exits 7.
+    assert result.returncode == EXIT_AUDIT_FLAGGED == 4, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert report["outcomes"] == {"conflict": 1} and report["unsent"] == 1 and report["queued_versions"] == 0
+    assert report["audit_anchor"] == "forked"
     assert "1 record(s) in conflict" in result.stderr
     again = copy.run("sync")
-    assert again.returncode == 7
+    assert again.returncode == EXIT_UNSENT == 7
     assert "still unsent" in again.stderr and "1 record(s) in conflict" in again.stderr
     assert "fieldapp list --status conflict" in again.stderr
     assert copy.status()["conflict"] == 1

@@ -4,6 +4,9 @@ reason and a way to fix it (open and edit) or send it again.
 
 Sync itself runs on its own thread (`sync.service` through the session); this screen only
 starts it, shows its progress signals and reads what the store says afterwards.
+
+When the server says this laptop's audit log went back or was rewritten (the anchor checked at
+every sync), a warning says what to do, and a supervisor may declare a backup restore.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -31,6 +35,7 @@ from sync.notes import describe_note
 from ui import i18n, labels
 from ui.errors import message_for
 from ui.session import Session
+from ui.sync_state import AUDIT_FLAGS, audit_warning
 
 PROBLEM_STATES = ("duplicate", "rejected", "conflict")
 HISTORY_ROWS = 30
@@ -86,9 +91,25 @@ class Screen(QWidget):
         layout = QVBoxLayout(box)
         layout.addWidget(self.state_label)
         layout.addWidget(self.details)
+        layout.addLayout(self._audit_row())
         layout.addLayout(buttons)
         layout.addWidget(self.result)
         return box
+
+    def _audit_row(self) -> QHBoxLayout:
+        """The server's warning about this laptop's audit log (hidden while there is none)."""
+        self.audit_warning = QLabel()
+        self.audit_warning.setObjectName("auditWarning")
+        self.audit_warning.setWordWrap(True)
+        self.audit_warning.setVisible(False)
+        self.declare_button = QPushButton(self.tr("Nyatakan pemulihan cadangan"))
+        self.declare_button.setObjectName("declareRestoreButton")
+        self.declare_button.clicked.connect(self.declare_restore)
+        self.declare_button.setVisible(False)
+        row = QHBoxLayout()
+        row.addWidget(self.audit_warning, 1)
+        row.addWidget(self.declare_button, 0, Qt.AlignmentFlag.AlignTop)
+        return row
 
     def _problem_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Data yang perlu ditindaklanjuti (ditolak, duplikat, konflik)"))
@@ -166,7 +187,7 @@ class Screen(QWidget):
             self.result.setText("")
         elif kind == "synced":
             run = SyncRun("", "", detail, None)
-            self.result.setStyleSheet("color: #15803d;")
+            self.result.setStyleSheet("color: #b91c1c;" if _audit_flagged(run) else "color: #15803d;")
             self.result.setText(self._summary(run))
         elif kind == "failed" and isinstance(error, BaseException):
             self.result.setStyleSheet("color: #b91c1c;")
@@ -199,12 +220,14 @@ class Screen(QWidget):
         def read(ctx):  # type: ignore[no-untyped-def]
             problems = [s for state in PROBLEM_STATES for s in ctx.store.summaries(state=state, limit=500)]
             history = ctx.store.sync_history(HISTORY_ROWS) if supervisor else []
-            return ctx.store.sync_status(), problems, history
+            warning = audit_warning(ctx.store.audit_anchor_state(), ctx.store.restore_declared())
+            return ctx.store.sync_status(), problems, history, warning
 
         self.session.op(self, read).success(self._show).run()
 
-    def _show(self, found: tuple[dict, list[RecordSummary], list[SyncRun]]) -> None:
-        status, problems, history = found
+    def _show(self, found: tuple[dict, list[RecordSummary], list[SyncRun], str | None]) -> None:
+        status, problems, history, warning = found
+        self._show_audit_warning(warning)
         self.details.setText(
             self.tr("Menunggu dikirim: {0} · Terakhir sinkron: {1} · Server: {2}").format(
                 status["queued_versions"], local_time(status["last_sync_at"]), status["server"] or "—"
@@ -214,6 +237,57 @@ class Screen(QWidget):
         self._fill_problems()
         if self.session.is_supervisor:
             self._fill_history(history)
+
+    def _show_audit_warning(self, warning: str | None) -> None:
+        texts = {
+            "rolled_back": self.tr(
+                "Peringatan: server pusat mendapati log audit laptop ini mundur ke keadaan yang lebih lama "
+                "(dikembalikan atau dipotong)."
+            ),
+            "forked": self.tr(
+                "Peringatan: server pusat mendapati log audit laptop ini berbeda dari yang dikirim sebelumnya "
+                "(ditulis ulang atau diganti)."
+            ),
+        }
+        todo = self.tr(
+            "Jika data laptop ini dipulihkan dari cadangan, supervisor menekan “Nyatakan pemulihan cadangan”; "
+            "jika tidak, segera laporkan ke petugas TI."
+        )
+        if warning == "restore_declared":
+            text = self.tr(
+                "Pemulihan cadangan sudah dinyatakan; server pusat menerimanya pada sinkronisasi berikutnya."
+            )
+        else:
+            text = f"{texts[warning]} {todo}" if warning in texts else ""
+        flagged = warning in texts
+        self.audit_warning.setText(text)
+        self.audit_warning.setStyleSheet("color: #b91c1c; font-weight: bold;" if flagged else "color: #15803d;")
+        self.audit_warning.setVisible(bool(text))
+        self.declare_button.setVisible(flagged and self.session.is_supervisor)
+
+    def confirm_declare_restore(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Nyatakan pemulihan cadangan"),
+            self.tr(
+                "Nyatakan bahwa data laptop ini dipulihkan dari cadangan? Pernyataan ini dicatat di log audit "
+                "dan dilaporkan ke server pusat pada sinkronisasi berikutnya. Jangan lakukan ini jika Anda "
+                "tidak memulihkan cadangan."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def declare_restore(self) -> None:
+        """Audited by the store; the sync that follows tells the server, which accepts the chain."""
+        if not self.confirm_declare_restore():
+            return
+        self.session.op(self, lambda ctx: ctx.store.declare_restore()).success(self._restore_declared).run()
+
+    def _restore_declared(self, _result: object) -> None:
+        self._show_audit_warning("restore_declared")
+        self.session.sync_now()
 
     def _fill_problems(self) -> None:
         table = self.problem_table
@@ -235,11 +309,13 @@ class Screen(QWidget):
         self._selection_changed()
 
     def _fill_history(self, runs: list[SyncRun]) -> None:
-        runs = [run for run in runs if run.error or run.count("pushed") or run.count("pulled")]  # not mere checks
+        runs = [run for run in runs if _worth_showing(run)]
         table = self.history_table
         table.setRowCount(len(runs))
         for row, run in enumerate(runs):
             outcome = self.tr("Gagal") if run.error else self.tr("Berhasil")
+            if not run.error and _audit_flagged(run):
+                outcome = self.tr("Berhasil; log audit ditandai server")
             values = (
                 local_time(run.at),
                 run.user,
@@ -284,6 +360,16 @@ class Screen(QWidget):
     def _resent(self, _version: int) -> None:
         self.session.notify("records")
         self.session.sync_soon()
+
+
+def _worth_showing(run: SyncRun) -> bool:
+    """A run that moved something, failed, or had our audit log flagged: not a mere check."""
+    return bool(run.error or run.count("pushed") or run.count("pulled") or _audit_flagged(run))
+
+
+def _audit_flagged(run: SyncRun) -> bool:
+    """Whether the server flagged our audit log in this run (the engine's summary says `audit=...`)."""
+    return any(f"audit={flag}" in run.summary.split() for flag in AUDIT_FLAGS)
 
 
 def _table(headers: list[str]) -> QTableWidget:

@@ -3,6 +3,9 @@
 States: `not_enrolled` (no server yet), `offline`, `online`, `syncing`, `revoked` (the server
 refused this device: a supervisor must enrol it again). Events come from `sync.service` and
 the app; observers are called with the new state on every change.
+
+`audit_warning` reads the server's last word on this laptop's audit log (what the store keeps
+from the anchor at each sync) and says which warning the screen owes its user, if any.
 """
 
 from __future__ import annotations
@@ -70,3 +73,18 @@ class SyncState:
             "failed": lambda: self.failed(error),
         }
         handlers[kind]()
+
+
+AUDIT_FLAGS = ("rolled_back", "forked")
+
+
+def audit_warning(anchor: dict[str, object], restore_declared: bool) -> str | None:
+    """ "rolled_back" or "forked" while the server's last word flags our audit log, else None.
+
+    With a backup restore declared and not yet accepted, the warning is "restore_declared": the
+    next sync settles it, and there is nothing more for a supervisor to do before it.
+    """
+    if restore_declared:
+        return "restore_declared"
+    outcome = anchor.get("outcome")
+    return outcome if isinstance(outcome, str) and outcome in AUDIT_FLAGS else None

@@ -222,6 +222,12 @@ def device_for_token(engine: Engine, token: str) -> TokenCheck:
 
 
 def list_devices(engine: Engine) -> list[dict[str, object]]:
+    """Every device, with the audit anchor it sent last (`audit_seq` None: it never anchored).
+
+    `audit_flag` is "", "rolled_back", "forked" or "restore_declared", with `audit_flag_at`: a
+    flag stays until a later one replaces it (see sync.server.anchors).
+    """
+    anchors = t.audit_anchors
     with engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -232,7 +238,13 @@ def list_devices(engine: Engine) -> list[dict[str, object]]:
                 t.devices.c.revoked,
                 t.devices.c.revoked_at,
                 t.devices.c.store_id,
-            ).order_by(t.devices.c.enrolled_at)
+                anchors.c.seq.label("audit_seq"),
+                anchors.c.anchored_at.label("audit_anchored_at"),
+                func.coalesce(anchors.c.flag, "").label("audit_flag"),
+                anchors.c.flag_at.label("audit_flag_at"),
+            )
+            .select_from(t.devices.outerjoin(anchors, anchors.c.device_id == t.devices.c.id))
+            .order_by(t.devices.c.enrolled_at)
         )
         return [dict(row._mapping) for row in rows]
 

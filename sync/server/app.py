@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fieldapp.logs import log_crash
 from sync import protocol
 from sync.server import admin
+from sync.server.anchors import AnchorMoved, Anchors
 from sync.server.ingest import Device, Ingest
 from sync.server.keys import ServerKeys
 from sync.server.ratelimit import RateLimiter
@@ -36,7 +37,8 @@ from sync.server.ratelimit import RateLimiter
 access_log = logging.getLogger("fieldapp.server.access")
 PROBLEM_JSON = "application/problem+json"
 MAX_CURSOR = 2**62  # cursors are database row numbers: 64-bit signed integers in SQLite and PostgreSQL
-DEVICE_PATHS = frozenset({protocol.PREFIX + "/push", protocol.PREFIX + "/pull"})
+ANCHOR_PATH = protocol.PREFIX + "/audit-anchor"
+DEVICE_PATHS = frozenset({protocol.PREFIX + "/push", protocol.PREFIX + "/pull", ANCHOR_PATH})
 ENROL_PATH = protocol.PREFIX + "/enroll"
 
 
@@ -70,6 +72,7 @@ def create_app(
         title="fieldapp central server", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None
     )
     ingest = Ingest(engine, keys)
+    anchors = Anchors(engine)
     device_limiter = RateLimiter(requests_per_second, burst)
     enrol_limiter = RateLimiter(enrolments_per_second, max(10, int(enrolments_per_second * 2)))
     _install_error_handlers(app)
@@ -125,6 +128,22 @@ def create_app(
         # A laptop older than revision 3 refuses unknown fields: it never sees `version`.
         hidden = None if revision >= protocol.VERSIONED_VERDICTS_REVISION else {"changes": {"__all__": {"version"}}}
         return Response(page.model_dump_json(exclude=hidden), media_type="application/json")
+
+    @app.get(ANCHOR_PATH, response_model=protocol.AnchorHeld)
+    def anchor_held(device: Annotated[Device, Depends(current_device)]) -> protocol.AnchorHeld:
+        return protocol.AnchorHeld(seq=anchors.held(device))
+
+    @app.post(ANCHOR_PATH, response_model=protocol.AnchorAnswer)
+    def anchor(
+        body: protocol.AnchorRequest, device: Annotated[Device, Depends(current_device)]
+    ) -> protocol.AnchorAnswer:
+        try:
+            anchored = anchors.anchor(device, body)
+        except AnchorMoved as exc:
+            raise ProblemError(
+                409, "anchor-moved", "the audit anchor changed since it was read; read it again", str(exc)
+            ) from None
+        return protocol.AnchorAnswer(outcome=anchored.outcome, seq=anchored.held_before)
 
     app.add_middleware(BodyGate, max_bytes=max_body_bytes)
     gate = _Gatekeeper(engine, device_limiter, enrol_limiter, RateLimiter(failures_per_second, failure_burst))
@@ -198,7 +217,7 @@ class _Gatekeeper:
 
 
 class AuthGate:
-    """Settle who asks on /push, /pull and /enroll before the body is read, inflated or parsed."""
+    """Settle who asks on /push, /pull, /audit-anchor and /enroll before the body is read, inflated or parsed."""
 
     def __init__(self, app: ASGIApp, gatekeeper: _Gatekeeper) -> None:
         self.app = app

@@ -304,8 +304,24 @@ def cmd_devices(args: argparse.Namespace, engine: object) -> int:
         return 0
     for device in found:
         state = "revoked" if device["revoked"] else "active"
-        print(f"{device['id']}  {device['office']}  {device['enrolled_at']}  {state}  {_printable(device['name'])}")
+        columns = (device["id"], device["office"], device["enrolled_at"], state, audit_anchor_text(device))
+        print("  ".join(str(column) for column in columns), _printable(str(device["name"])), sep="  ")
     return 0
+
+
+AUDIT_FLAG_TEXT = {"rolled_back": "ROLLED BACK", "forked": "FORKED", "restore_declared": "restore declared"}
+
+
+def audit_anchor_text(device: dict[str, object]) -> str:
+    """ "audit: ok @ 42", "audit: ROLLED BACK 2026-... @ 42", or "audit: none" before the first anchor.
+
+    A flag stays shown until a later one replaces it: the central team decides what it means.
+    """
+    if device["audit_seq"] is None:
+        return "audit: none"
+    flag = str(device["audit_flag"] or "")
+    said = f"{AUDIT_FLAG_TEXT.get(flag, flag)} {device['audit_flag_at']}" if flag else "ok"
+    return f"audit: {said} @ {device['audit_seq']}"
 
 
 def cmd_revoke(args: argparse.Namespace, engine: object) -> int:

@@ -8,6 +8,7 @@ the newest migration, which a test checks.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Index,
@@ -110,4 +111,19 @@ status_changes = Table(
     Column("changed_at", String(32), nullable=False),
     Column("version", Integer),  # the version judged; None for a change made before migration 0003
     Index("status_changes_device", "device_id", "seq"),
+)
+
+# Each device's latest audit-chain head (protocol revision 4): the laptop's audit log is checked
+# against it at every sync, so a store put back to an older copy, or rewritten, is noticed.
+# `flag` ("", "rolled_back", "forked" or "restore_declared") and `flag_at` stay until a later
+# flag replaces them: the central team sees them in `fieldapp-server devices`.
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("head", String(64), nullable=False),
+    Column("anchored_at", String(32), nullable=False),
+    Column("flag", String(16), nullable=False, server_default=""),
+    Column("flag_at", String(32)),
 )

@@ -32,8 +32,8 @@
         <translation>Repeat new user&apos;s passphrase</translation>
     </message>
     <message>
-        <source>Nama: 2-32 karakter, huruf kecil, angka, &apos;.&apos;, &apos;_&apos; atau &apos;-&apos;, diawali huruf. Kata sandi: minimal {0} karakter.</source>
-        <translation>Name: 2-32 characters, lowercase letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter. Passphrase: at least {0} characters.</translation>
+        <source>Nama: 2-32 karakter, huruf kecil, angka, &apos;.&apos;, &apos;_&apos; atau &apos;-&apos;, diawali huruf. Kata sandi: minimal {0} karakter dan sulit ditebak (misalnya tiga atau empat kata acak).</source>
+        <translation>Name: 2-32 characters, lowercase letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter. Passphrase: at least {0} characters and hard to guess (for example three or four random words).</translation>
     </message>
     <message>
         <source>&amp;Tambah</source>
@@ -295,8 +295,8 @@
         <translation>Recovery &amp;code</translation>
     </message>
     <message>
-        <source>Kata sandi &amp;baru (min. 10 karakter)</source>
-        <translation>&amp;New passphrase (min. 10 characters)</translation>
+        <source>Kata sandi &amp;baru (min. {0} karakter, sulit ditebak)</source>
+        <translation>&amp;New passphrase (min. {0} characters, hard to guess)</translation>
     </message>
     <message>
         <source>&amp;Ulangi kata sandi baru</source>
@@ -1142,6 +1142,10 @@ This export is recorded in the audit log. Continue?</translation>
         <translation>%v of %m records sent</translation>
     </message>
     <message>
+        <source>Nyatakan pemulihan cadangan</source>
+        <translation>Declare a backup restore</translation>
+    </message>
+    <message>
         <source>Data yang perlu ditindaklanjuti (ditolak, duplikat, konflik)</source>
         <translation>Records that need follow-up (rejected, duplicate, conflict)</translation>
     </message>
@@ -1234,6 +1238,26 @@ This export is recorded in the audit log. Continue?</translation>
         <translation>Waiting to send: {0} · Last sync: {1} · Server: {2}</translation>
     </message>
     <message>
+        <source>Peringatan: server pusat mendapati log audit laptop ini mundur ke keadaan yang lebih lama (dikembalikan atau dipotong).</source>
+        <translation>Warning: the central server finds that this laptop&apos;s audit log went back to an earlier state (rolled back or truncated).</translation>
+    </message>
+    <message>
+        <source>Peringatan: server pusat mendapati log audit laptop ini berbeda dari yang dikirim sebelumnya (ditulis ulang atau diganti).</source>
+        <translation>Warning: the central server finds that this laptop&apos;s audit log differs from the one it sent before (rewritten or replaced).</translation>
+    </message>
+    <message>
+        <source>Jika data laptop ini dipulihkan dari cadangan, supervisor menekan “Nyatakan pemulihan cadangan”; jika tidak, segera laporkan ke petugas TI.</source>
+        <translation>If this laptop&apos;s data was restored from a backup, a supervisor presses “Declare a backup restore”; otherwise tell IT at once.</translation>
+    </message>
+    <message>
+        <source>Pemulihan cadangan sudah dinyatakan; server pusat menerimanya pada sinkronisasi berikutnya.</source>
+        <translation>Backup restore declared; the central server accepts it at the next sync.</translation>
+    </message>
+    <message>
+        <source>Nyatakan bahwa data laptop ini dipulihkan dari cadangan? Pernyataan ini dicatat di log audit dan dilaporkan ke server pusat pada sinkronisasi berikutnya. Jangan lakukan ini jika Anda tidak memulihkan cadangan.</source>
+        <translation>Declare that this laptop&apos;s data was restored from a backup? The declaration is recorded in the audit log and reported to the central server at the next sync. Do not do this if you did not restore a backup.</translation>
+    </message>
+    <message>
         <source>Data rusak</source>
         <translation>Damaged record</translation>
     </message>
@@ -1246,6 +1270,10 @@ This export is recorded in the audit log. Continue?</translation>
         <translation>Succeeded</translation>
     </message>
     <message>
+        <source>Berhasil; log audit ditandai server</source>
+        <translation>Done; audit log flagged by the server</translation>
+    </message>
+    <message>
         <source>Non&amp;aktifkan pengguna</source>
         <translation>&amp;Deactivate user</translation>
     </message>
@@ -1256,6 +1284,10 @@ This export is recorded in the audit log. Continue?</translation>
     <message>
         <source>Izinkan pengguna yang dinonaktifkan masuk lagi</source>
         <translation>Let a disabled user log in again</translation>
+    </message>
+    <message>
+        <source>Peringatan: daftar pengguna diubah di luar fieldapp sejak terakhir diubah supervisor (pengguna ditambah, dijadikan supervisor, atau diaktifkan lagi). Nonaktifkan pengguna yang tidak Anda tambahkan, lalu hubungi petugas TI.</source>
+        <translation>Warning: the user list was changed outside fieldapp since a supervisor last changed it (a user added, made supervisor, or enabled again). Disable any user you did not add, then contact IT.</translation>
     </message>
     <message>
         <source>Peran</source>
