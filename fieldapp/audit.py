@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from fieldapp import crypto
 from fieldapp.crypto import SubKeys, mac
 from fieldapp.keyring import get_meta, set_meta
+from fieldapp.timestamps import utc_now
 
 ACTIONS = frozenset(
     {
@@ -51,7 +52,8 @@ ACTIONS = frozenset(
         "sync",
         "tamper_detected",
         "restore_declared",
-        "audit_anchor",
+        "supervisor_key",
+        "recovery_code",
     }
 )
 _GENESIS = bytes(32)
@@ -108,8 +110,8 @@ def append(
     last = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, previous = (last[0] + 1, last[1]) if last else (1, _GENESIS)
     entry = AuditEntry(seq, at, user, action, record_id, detail)
-    state = _load_state(conn, keys)
-    if state is None:  # a store not yet upgraded to a supervisor key
+    state = _state_or_none(conn, keys)
+    if state is None:  # a store not yet upgraded (or its sealed state destroyed: `verify` will say so)
         entry_key = keys.audit
     else:
         entry_key = _mac_key(state[1])
@@ -119,6 +121,11 @@ def append(
         (seq, at, user, action, record_id, detail, _entry_mac(entry_key, previous, entry)),
     )
     return entry
+
+
+def next_seq(conn: sqlite3.Connection) -> int:
+    """The number the next entry will get (inside the caller's write transaction)."""
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM audit").fetchone()[0])
 
 
 def start_forward_secure(conn: sqlite3.Connection, keys: SubKeys, seed: bytes) -> int:
@@ -194,11 +201,28 @@ def note_pending(conn: sqlite3.Connection, at: str, user: str, action: str, deta
     )
 
 
+PENDING_ACTIONS = ("failed_login", "lockout")  # all that can happen while the store is locked
+
+
 def absorb_pending(conn: sqlite3.Connection, keys: SubKeys) -> int:
-    """Move events kept while locked into the chain, oldest first; returns how many."""
+    """Move events kept while locked into the chain, oldest first; returns how many.
+
+    `pending_audit` is written without a key, so anyone with the file could add rows to it.
+    Only the two kinds of event it exists for, about users that exist, are taken in, each
+    marked as noted while locked; anything else is dropped (and counted in one entry), never
+    raised: a bad row must not stop every later login.
+    """
     rows = conn.execute("SELECT seq, at, user, action, detail FROM pending_audit ORDER BY seq").fetchall()
+    known = {row[0] for row in conn.execute("SELECT name FROM users")}
+    dropped = 0
     for _, at, user, action, detail in rows:
-        append(conn, keys, at, user, action, None, detail)
+        if action in PENDING_ACTIONS and user in known and isinstance(detail, str) and isinstance(at, str):
+            append(conn, keys, at, user, action, None, f"{detail} (noted while locked)".strip())
+        else:
+            dropped += 1
+    if dropped:
+        note = f"{dropped} pending audit entries of no known kind dropped"
+        append(conn, keys, utc_now(), "-", "tamper_detected", None, note)
     conn.execute("DELETE FROM pending_audit")
     return len(rows)
 

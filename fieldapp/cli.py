@@ -162,6 +162,11 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     )
     recover.set_defaults(run=cmd_recover)
 
+    recovery_code_parser = commands.add_parser(
+        "recovery-code", help="replace the recovery code with a new one, shown once (supervisor; audited)"
+    )
+    recovery_code_parser.set_defaults(run=cmd_recovery_code)
+
     demo = commands.add_parser("demo", help="run a demonstration in a temporary folder")
     demo.add_argument("--headless", action="store_true", help="no desktop window: print each step")
     demo.set_defaults(run=cmd_demo)
@@ -287,6 +292,12 @@ def login(args: argparse.Namespace) -> Store:
     except BaseException:
         store.close()
         raise
+    if store.user.is_supervisor and not store.recovery_carries_supervisor_key():
+        print(
+            "warning: this store's recovery code cannot give a supervisor their powers back (it predates the "
+            "supervisor key); make a new one with 'fieldapp recovery-code' and keep it locked away",
+            file=sys.stderr,
+        )
     return store
 
 
@@ -539,6 +550,14 @@ def cmd_recover(args: argparse.Namespace) -> int:
         new_code = store.recover(name, code, secret)
     print(f"Passphrase of {name!r} set. The old recovery code no longer works; the new one (shown once):")
     print(new_code)
+    return EXIT_OK
+
+
+def cmd_recovery_code(args: argparse.Namespace) -> int:
+    with login(args) as store:
+        code = store.new_recovery_code()
+    print("The old recovery code no longer works. The new one (shown only this once; write it down):")
+    print(code)
     return EXIT_OK
 
 

@@ -21,8 +21,6 @@ BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536  # 64 MiB of page cache: the blind-index pages of 100,000 records stay in memory
 
 
-
-
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the store's pragmas; DiskProblem or StoreDamaged if it cannot be used."""
     # check_same_thread=False: a Store may be made on one thread and handed to a worker, as

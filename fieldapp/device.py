@@ -6,7 +6,8 @@ unlocked store has. Plaintext copies of the URL, device id and CA path stay besi
 read them without a passphrase (`fieldapp status`); on load they must equal the sealed copy,
 or sync stops (`EnrolmentTampered`, exit 4) and sends nothing.
 
-Stores enrolled before the sealed copy existed are trusted once, as they are, and sealed then.
+Stores enrolled before the sealed copy existed are trusted once, as they are, and sealed then;
+only a store not yet upgraded to a supervisor key counts as such.
 """
 
 from __future__ import annotations
@@ -66,13 +67,22 @@ def save(conn: sqlite3.Connection, keys: SubKeys, enrolment: Enrolment) -> None:
     set_meta(conn, _SEALED_KEY, crypto.seal(keys.secrets, crypto.KIND_SECRET, whole, _SEALED_CONTEXT))
 
 
-def load(conn: sqlite3.Connection, keys: SubKeys) -> Enrolment | None:
-    """The enrolment as sealed; EnrolmentTampered if the plaintext copies were edited."""
+def load(conn: sqlite3.Connection, keys: SubKeys, old_store: bool) -> Enrolment | None:
+    """The enrolment as sealed; EnrolmentTampered if the plaintext copies were edited.
+
+    An enrolment without its sealed copy is trusted only in a store from before the supervisor
+    key (`supervisor.is_old_store`), which an older fieldapp left so; anywhere else the sealed
+    copy was removed, and that is an edit too.
+    """
     sealed = get_meta(conn, _SEALED_KEY)
     if sealed is None:
+        if get_meta(conn, "device_id") and not old_store:  # the sealed copy was removed: an edit
+            raise EnrolmentTampered()
         return _legacy(conn, keys)
+    if not isinstance(sealed, bytes):
+        raise EnrolmentTampered()
     try:
-        whole = crypto.open_sealed(keys.secrets, crypto.KIND_SECRET, bytes(sealed), _SEALED_CONTEXT)  # type: ignore[arg-type]
+        whole = crypto.open_sealed(keys.secrets, crypto.KIND_SECRET, sealed, _SEALED_CONTEXT)
     except crypto.Tampered:
         raise EnrolmentTampered() from None
     enrolment = Enrolment(**json.loads(whole))
@@ -95,6 +105,8 @@ def _legacy(conn: sqlite3.Connection, keys: SubKeys) -> Enrolment | None:
     sealed = get_meta(conn, "device_token")
     if not device_id or sealed is None:
         return None
-    token = crypto.open_sealed(keys.secrets, crypto.KIND_SECRET, bytes(sealed), _token_context(str(device_id)))  # type: ignore[arg-type]
+    if not isinstance(sealed, bytes):
+        raise EnrolmentTampered()
+    token = crypto.open_sealed(keys.secrets, crypto.KIND_SECRET, sealed, _token_context(str(device_id)))
     plain = _plain(conn)
     return Enrolment(plain["server_url"], plain["device_id"], plain["office"], token.decode(), plain["ca_file"])

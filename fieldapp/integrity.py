@@ -47,8 +47,12 @@ def check(conn: sqlite3.Connection, keys: SubKeys, supervisor_keys: SupervisorKe
             bad_versions.append((record_id, version, problem))
     chain = audit.check_chain(conn, keys, supervisor_keys.audit_seed if supervisor_keys else None)
     security = list(chain.problems)
-    if supervisor_keys is not None and not supervisor.users_intact(conn, supervisor_keys):
-        security.append("the users table was changed outside fieldapp (a user added, promoted, re-enabled or re-keyed)")
+    if supervisor_keys is not None:
+        changed = supervisor.changed_rows(conn, supervisor_keys)
+        if changed:
+            security.append(f"the users table was changed outside fieldapp (users: {', '.join(changed)})")
+        elif supervisor.rolled_back(conn, supervisor_keys):
+            security.append("the users table was put back from an earlier copy of the store")
     audit_count = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     return VerifyReport(
         len(current), version_count, audit_count, bad_versions, chain.broken, db_problems, security, chain.unchecked

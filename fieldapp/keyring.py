@@ -52,4 +52,11 @@ def unwrap_with_recovery(conn: sqlite3.Connection, code: str) -> tuple[bytes, by
     supervisor_wrapped = get_meta(conn, "recovery_supervisor_wrapped")
     if not isinstance(supervisor_wrapped, bytes):
         return store_key, None
-    return store_key, crypto.unwrap_key(kek, supervisor_wrapped, RECOVERY_SUPERVISOR_CONTEXT)
+    try:
+        return store_key, crypto.unwrap_key(kek, supervisor_wrapped, RECOVERY_SUPERVISOR_CONTEXT)
+    except crypto.Tampered:  # the code is right (the store key opened); the other wrap was damaged
+        return store_key, None
+
+
+def recovery_carries_supervisor_key(conn: sqlite3.Connection) -> bool:
+    return isinstance(get_meta(conn, "recovery_supervisor_wrapped"), bytes)

@@ -78,8 +78,11 @@ def check_queued(key: bytes, rows: list[tuple]) -> None:
             raise OutboxTampered()
 
 
-def seal_legacy(conn: sqlite3.Connection, key: bytes) -> int:
+def seal_legacy(conn: sqlite3.Connection, key: bytes, old_store: bool) -> int:
     """MAC the entries an older fieldapp queued, once per store; returns how many.
+
+    Only a store from before the supervisor key (`supervisor.is_old_store`) can hold such
+    entries; in any other, a missing marker is an edit and nothing is sealed.
 
     They are trusted as they are, once: the first login after the upgrade seals them and
     leaves a marker MACed under the same key. After that no entry is ever sealed this way
@@ -88,7 +91,9 @@ def seal_legacy(conn: sqlite3.Connection, key: bytes) -> int:
     sealed then, and the unsealed entries stop the next sync (the login itself goes on).
     """
     marker = get_meta(conn, _SEALED_MARKER)
-    if marker is not None and compare_digest(bytes(marker), mac(key, _SEALED_MARKER.encode())):  # type: ignore[arg-type]
+    if isinstance(marker, bytes) and compare_digest(marker, mac(key, _SEALED_MARKER.encode())):
+        return 0
+    if not old_store:
         return 0
     if conn.execute("SELECT 1 FROM outbox WHERE mac IS NOT NULL LIMIT 1").fetchone():
         return 0

@@ -204,11 +204,11 @@ class Store(SyncSide, UsersSide):
         with transaction(self._conn):
             users.clear_failures(self._conn, name)
             user = self._active_user(name)  # as it is now, not as it was before Argon2id ran
+            outbox.seal_legacy(self._conn, keys.outbox, supervisor.is_old_store(self._conn))
             supervisor_key, wrong = self._supervisor_key_at_login(user, kek, keys)
         self._unlock(user, store_key, supervisor_key)
         wrong = wrong or self._check_users_sealed()
         with transaction(self._conn):
-            outbox.seal_legacy(self._conn, keys.outbox)
             audit.absorb_pending(self._conn, keys)
             self._audit("login")
             if wrong:
@@ -312,8 +312,9 @@ class Store(SyncSide, UsersSide):
         """Set a user's passphrase with the recovery code; returns the code that replaces it.
 
         The code carries the supervisor key, so a supervisor recovering their passphrase keeps
-        supervisor powers; an operator's row never gets it. A store upgraded from before the
-        supervisor key takes the key left for the recovery code at its upgrade, once.
+        supervisor powers; an operator's row never gets it. In a store upgraded from before the
+        supervisor key, the old code carries only the store key until a supervisor makes a new
+        one (`new_recovery_code`).
         """
         users.check_passphrase(new_passphrase, name)
         user = users.find(self._conn, name)
@@ -325,21 +326,27 @@ class Store(SyncSide, UsersSide):
             raise AuthError("the recovery code is wrong", "kode pemulihan salah") from None
         keys = crypto.SubKeys.derive(store_key)
         with transaction(self._conn):
-            if supervisor_key is None:
-                supervisor_key = supervisor.take_pending(self._conn, keys.secrets, supervisor.RECOVERY)
             derived = SupervisorKeys.derive(supervisor_key) if supervisor_key is not None else None
-            intact = derived is not None and supervisor.users_intact(self._conn, derived)
-            granted = supervisor_key if user.role == "supervisor" and intact else None
+            intact = derived is not None and self._row_intact(user, derived)
+            granted = supervisor_key if intact and user.role == "supervisor" else None
             users.set_passphrase(self._conn, name, new_passphrase, store_key, utc_now(), supervisor_key=granted)
             if user.disabled and derived is not None:
                 supervisor.suspend(self._conn, derived, name, utc_now())
-            if derived is not None:
-                supervisor.seal_users(self._conn, derived)
             new_code = keyring.new_recovery(self._conn, store_key, supervisor_key)
             self._unlock(user, store_key, granted)
             audit.absorb_pending(self._conn, keys)
-            self._audit("recover", detail=f"user={name}")
+            if intact:
+                self._audit_users_change(derived, [name], "recover", f"user={name}")  # type: ignore[arg-type]
+            else:
+                self._audit("recover", detail=f"user={name}")
         return new_code
+
+    def _row_intact(self, user: User, keys: SupervisorKeys) -> bool:
+        """Whether a recovering user's row is as supervisors left it: only then is it resealed (and
+        a supervisor's given the supervisor key back); an edited row stays flagged."""
+        return user.name not in supervisor.changed_rows(self._conn, keys) and not supervisor.rolled_back(
+            self._conn, keys
+        )
 
     def _require(self, role: str | None = None) -> crypto.SubKeys:
         user = self.user
@@ -692,7 +699,10 @@ def _first_rows(
         code = keyring.new_recovery(conn, store_key, supervisor_key)
         outbox.mark_sealed(conn, keys.outbox)
         audit.start_forward_secure(conn, keys, derived.audit_seed)
-        audit.append(conn, keys, now, supervisor_name, "init", None, f"office={office}")
+        seq = audit.next_seq(conn)
+        tag = supervisor.users_tag(conn, derived, seq)
+        audit.append(conn, keys, now, supervisor_name, "init", None, f"office={office} users={tag}")
+        supervisor.note_users_change(conn, seq)
     return code
 
 

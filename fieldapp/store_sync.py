@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fieldapp import audit, crypto, device, keyring, outbox, records
+from fieldapp import audit, crypto, device, keyring, outbox, records, supervisor
 from fieldapp.db import transaction
 from fieldapp.device import Enrolment
 from fieldapp.errors import StoreDamaged, UsageError
@@ -88,7 +88,7 @@ class SyncSide:
         """Where and as whom this laptop syncs; EnrolmentTampered (audited) if the file was edited."""
         keys = self._require()
         try:
-            enrolment = device.load(self._conn, keys)
+            enrolment = device.load(self._conn, keys, supervisor.is_old_store(self._conn))
         except device.EnrolmentTampered:
             with transaction(self._conn):
                 self._audit("tamper_detected", detail="sync settings differ from their sealed copy")
@@ -194,7 +194,29 @@ class SyncSide:
             raise
         if sealed:
             return int(sealed["cursor"])  # type: ignore[call-overload]
-        return int(keyring.get_meta(self._conn, "pull_cursor") or 0)  # type: ignore[arg-type]
+        plain = keyring.get_meta(self._conn, "pull_cursor")
+        if plain is None:
+            return 0  # never pulled (or the sealed cursor was removed: everything is asked for again, harmlessly)
+        if not supervisor.is_old_store(self._conn) or not str(plain).isdigit():
+            with transaction(self._conn):
+                self._audit("tamper_detected", detail="the pull cursor differs from its sealed copy")
+            log.warning("a plain pull cursor in a store that seals it: sync stopped")
+            raise crypto.Tampered()
+        return int(str(plain))
+
+    def _seal_old_sync_state(self, keys: crypto.SubKeys) -> None:
+        """Seal what an older fieldapp left plain, at the upgrade to the supervisor key (see store_users)."""
+        if device.needs_sealing(self._conn):
+            try:
+                enrolment = device.load(self._conn, keys, old_store=True)
+            except (crypto.Tampered, device.EnrolmentTampered):
+                enrolment = None  # damaged already: sync will say so, and enrolling again mends it
+            if enrolment is not None:
+                device.save(self._conn, keys, enrolment)
+        plain = keyring.get_meta(self._conn, "pull_cursor")
+        if plain is not None and str(plain).isdigit() and not keyring.get_meta(self._conn, CURSOR_STATE):
+            _seal_state(self._conn, keys, CURSOR_STATE, {"cursor": int(str(plain))})
+            self._conn.execute("DELETE FROM meta WHERE key = 'pull_cursor'")
 
     def apply_status_changes(self, changes: list[outbox.StatusUpdate], cursor: int) -> int:
         """(record id, state, note[, version]) from the server, and the cursor after them, in one step.
@@ -241,7 +263,10 @@ class SyncSide:
     def audit_anchored(self, outcome: str, server_seq: int) -> None:
         """Keep what the server said of our chain; a rolled-back or forked chain is audited.
 
-        `outcome` is the server's word: "ok", "restore_accepted", "rolled_back" or "forked".
+        `outcome` is the server's word: "ok", "restore_accepted", "rolled_back" or "forked". The
+        server judges each sync against the chain it saw last, so the sync after a flag is
+        "ok" again; the laptop keeps showing the flag until a supervisor declares a restore and
+        the server accepts it.
         """
         keys = self._require()
         if outcome not in ANCHOR_OUTCOMES:
@@ -252,7 +277,10 @@ class SyncSide:
                 self._audit("tamper_detected", detail=f"server: audit log {outcome} (server had seq {server_seq})")
             if outcome == "restore_accepted":
                 _seal_state(self._conn, keys, RESTORE_STATE, {})
-            _seal_state(self._conn, keys, ANCHOR_STATE, {"outcome": outcome, "server_seq": server_seq, "at": utc_now()})
+            if not (outcome == "ok" and previous.get("outcome") in ANCHOR_FLAGS):  # a flag stays until declared
+                _seal_state(
+                    self._conn, keys, ANCHOR_STATE, {"outcome": outcome, "server_seq": server_seq, "at": utc_now()}
+                )
         if outcome in ANCHOR_FLAGS:
             log.warning("the server reports this store's audit log as %s", outcome)
 

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING
 
-from fieldapp import audit, crypto, supervisor, users
+from fieldapp import audit, crypto, keyring, supervisor, users
 from fieldapp.db import transaction
 from fieldapp.errors import AuthError, UsageError
 from fieldapp.supervisor import SupervisorKeys
@@ -44,9 +44,9 @@ class UsersSide:
     def _supervisor_key_at_login(self, user: User, kek: bytes, keys: crypto.SubKeys) -> tuple[bytes | None, str]:
         """The supervisor key this login earns, if any, and what looked wrong (for the audit log).
 
-        Inside the login's write transaction. In order: the user's own wrap; a wrap left for
-        them at the upgrade; the upgrade itself, made by the first supervisor to log in after
-        it. A row that says "supervisor" but earns no key is an operator (and noted).
+        Inside the login's write transaction. The user's own wrap is the only way in, but for
+        the one upgrade of an old store, made by the first supervisor to log in after it. A row
+        that says "supervisor" but earns no key is an operator (and noted).
         """
         wrapped = users.supervisor_wrap(self._conn, user.name)
         if wrapped is not None:
@@ -54,33 +54,36 @@ class UsersSide:
                 return supervisor.unwrap(kek, wrapped, user.name), ""
             except crypto.Tampered:
                 return None, "the user's supervisor key wrap does not open"
-        pending = supervisor.take_pending(self._conn, keys.secrets, user.name)
-        if pending is not None:
-            users.set_supervisor_wrap(self._conn, user.name, supervisor.wrap(kek, pending, user.name))
-            supervisor.seal_users(self._conn, SupervisorKeys.derive(pending))
-            return pending, ""
-        if user.role == "supervisor" and supervisor.needs_migration(self._conn) and not supervisor.exists(self._conn):
+        if user.role != "supervisor":
+            return None, ""
+        if supervisor.is_old_store(self._conn):
             return self._make_supervisor_key(user, kek, keys), ""
-        if user.role == "supervisor":
-            return None, "the users table says supervisor, but the user holds no supervisor key"
-        return None, ""
+        if supervisor.is_unkeyed(self._conn, user.name):
+            log.info("an upgraded store's supervisor logs in without the supervisor key until a reset")
+            return None, ""
+        return None, "the users table says supervisor, but the user holds no supervisor key"
 
     def _make_supervisor_key(self, user: User, kek: bytes, keys: crypto.SubKeys) -> bytes:
-        """Upgrade a store from before the supervisor key (see `fieldapp.supervisor`)."""
+        """Upgrade a store from before the supervisor key (see `fieldapp.supervisor`).
+
+        What an older fieldapp left unsealed (an enrolment, a plain pull cursor) is sealed now,
+        while the store still counts as old: from here on, such state is an edit.
+        """
+        self._seal_old_sync_state(keys)
         key = crypto.new_key()
         derived = SupervisorKeys.derive(key)
         users.set_supervisor_wrap(self._conn, user.name, supervisor.wrap(kek, key, user.name))
-        for other in users.all_users(self._conn):
-            if other.name == user.name:
-                continue
-            if other.role == "supervisor":
-                supervisor.leave_pending(self._conn, keys.secrets, key, other.name)
+        others = [other for other in users.all_users(self._conn) if other.name != user.name]
+        for other in others:
             if other.disabled:
                 supervisor.suspend(self._conn, derived, other.name, utc_now())
-        supervisor.leave_pending(self._conn, keys.secrets, key, supervisor.RECOVERY)
         supervisor.seal_users(self._conn, derived)
         audit.start_forward_secure(self._conn, keys, derived.audit_seed)
-        supervisor.finish_migration(self._conn)
+        supervisor.finish_migration(self._conn, [other.name for other in others if other.role == "supervisor"])
+        seq = audit.next_seq(self._conn)
+        tag = supervisor.users_tag(self._conn, derived, seq)
+        audit.append(self._conn, keys, utc_now(), user.name, "supervisor_key", None, f"made users={tag}")
+        supervisor.note_users_change(self._conn, seq)
         log.info("supervisor key made for an upgraded store")
         return key
 
@@ -90,16 +93,41 @@ class UsersSide:
         return dataclasses.replace(user, role="supervisor" if supervisor_key is not None else "operator")
 
     def _check_users_sealed(self) -> str:
-        """At a supervisor's login: "" when the users table is as a supervisor left it."""
-        if self._supervisor is None or supervisor.users_intact(self._conn, self._supervisor):
+        """At a supervisor's login: "" when the users table is as supervisors left it."""
+        if self._supervisor is None:
             return ""
-        return "the users table was changed outside fieldapp"
+        changed = supervisor.changed_rows(self._conn, self._supervisor)
+        if changed:
+            return f"the users table was changed outside fieldapp (users: {', '.join(changed)})"
+        if supervisor.rolled_back(self._conn, self._supervisor):
+            return "the users table was put back from an earlier copy of the store"
+        return ""
 
     def _supervisor_keys(self) -> SupervisorKeys:
         self._require("supervisor")
         if self._supervisor is None or self._supervisor_key is None:
             raise AuthError("log in first", "silakan masuk terlebih dahulu")
         return self._supervisor
+
+    def _audit_users_change(self, keys: SupervisorKeys, names: list[str], action: str, detail: str) -> None:
+        """Reseal the rows changed, and record the change with a tag of the whole seal (see `users_tag`)."""
+        supervisor.seal_users(self._conn, keys, names)
+        seq = audit.next_seq(self._conn)
+        self._audit(action, detail=f"{detail} users={supervisor.users_tag(self._conn, keys, seq)}")
+        supervisor.note_users_change(self._conn, seq)
+
+    def recovery_carries_supervisor_key(self) -> bool:
+        """Whether the recovery code gives a supervisor back their powers (not yet, in an upgraded store)."""
+        self._require()
+        return keyring.recovery_carries_supervisor_key(self._conn)
+
+    def new_recovery_code(self) -> str:
+        """Replace the recovery code with a new one that carries both keys; shown once (supervisors)."""
+        self._supervisor_keys()
+        with transaction(self._conn):
+            code = keyring.new_recovery(self._conn, self._unlocked_key(), self._supervisor_key)
+            self._audit("recovery_code", detail="a new recovery code replaced the old one")
+        return code
 
     # -- user management (supervisors) ---------------------------------------------------------
 
@@ -112,8 +140,7 @@ class UsersSide:
             users.insert(
                 self._conn, name, role, passphrase, self._unlocked_key(), utc_now(), supervisor_key=self._supervisor_key
             )
-            supervisor.seal_users(self._conn, keys)
-            self._audit("user_add", detail=f"user={name} role={role}")
+            self._audit_users_change(keys, [name], "user_add", f"user={name} role={role}")
 
     def disable_user(self, name: str) -> None:
         """Take the user's key wraps away (sealed for a later `enable_user`): no wrap, no login."""
@@ -123,17 +150,16 @@ class UsersSide:
             raise UsageError("you cannot disable yourself", "Anda tidak dapat menonaktifkan diri sendiri")
         with transaction(self._conn):
             supervisor.suspend(self._conn, keys, target.name, utc_now())
-            supervisor.seal_users(self._conn, keys)
-            self._audit("user_disable", detail=f"user={name}")
+            self._audit_users_change(keys, [target.name], "user_disable", f"user={name}")
 
     def enable_user(self, name: str) -> None:
         """Let a disabled user log in again (with the passphrase they had, or a reset one)."""
         keys = self._supervisor_keys()
         target = self._existing_user(name)
         with transaction(self._conn):
+            self._refuse_if_changed(keys, target.name)
             supervisor.resume(self._conn, keys, target.name, utc_now())
-            supervisor.seal_users(self._conn, keys)
-            self._audit("user_enable", detail=f"user={name}")
+            self._audit_users_change(keys, [target.name], "user_enable", f"user={name}")
 
     def reset_passphrase(self, name: str, passphrase: str) -> User:
         """Set a user's passphrase and lift a lockout; returns the user (still disabled if it was).
@@ -144,14 +170,9 @@ class UsersSide:
         keys = self._supervisor_keys()
         users.check_passphrase(passphrase, name)
         target = self._existing_user(name)
-        if target.role == "supervisor" and not supervisor.users_intact(self._conn, keys):
-            raise UsageError(  # a row promoted in the file must not be handed the supervisor key
-                "the users table was changed outside fieldapp, so a supervisor's passphrase cannot be reset now: "
-                "check the user list, disable any user you did not add, then reset again",
-                "daftar pengguna diubah di luar fieldapp, jadi kata sandi supervisor belum bisa diatur ulang: periksa "
-                "daftar pengguna, nonaktifkan pengguna yang tidak Anda tambahkan, lalu atur ulang lagi",
-            )
         with transaction(self._conn):
+            if target.role == "supervisor":  # a row promoted in the file must never be handed the key
+                self._refuse_if_changed(keys, target.name)
             users.set_passphrase(
                 self._conn,
                 target.name,
@@ -162,8 +183,9 @@ class UsersSide:
             )
             if target.disabled:
                 supervisor.suspend(self._conn, keys, target.name, utc_now())
-            supervisor.seal_users(self._conn, keys)
-            self._audit("user_reset", detail=f"user={name}")
+            if target.role == "supervisor":
+                supervisor.keyed(self._conn, target.name)
+            self._audit_users_change(keys, [target.name], "user_reset", f"user={name}")
         return self._existing_user(name)
 
     def users(self) -> list[User]:
@@ -171,8 +193,18 @@ class UsersSide:
         return users.all_users(self._conn)
 
     def users_tampered(self) -> bool:
-        """Whether the users table differs from what a supervisor last sealed (supervisors)."""
-        return not supervisor.users_intact(self._conn, self._supervisor_keys())
+        """Whether the users table differs from what supervisors left (supervisors)."""
+        return bool(self._check_users_sealed()) if self._supervisor_keys() else False
+
+    def _refuse_if_changed(self, keys: SupervisorKeys, name: str) -> None:
+        """Refuse to act on a row edited in the file (it would be sealed, and so approved, by the act)."""
+        if name in supervisor.changed_rows(self._conn, keys) or supervisor.rolled_back(self._conn, keys):
+            raise UsageError(
+                f"the users table was changed outside fieldapp (or put back from an earlier copy), so {name!r} "
+                "cannot be given a key now: disable any user you did not add, and tell IT",
+                f"daftar pengguna diubah di luar fieldapp (atau dikembalikan dari salinan lama), jadi {name!r} belum "
+                "bisa diberi kunci: nonaktifkan pengguna yang tidak Anda tambahkan, lalu hubungi petugas TI",
+            )
 
     def _existing_user(self, name: str) -> User:
         target = users.find(self._conn, name)

@@ -14,10 +14,11 @@ unwrapped this key; the `role` column is only a label. The key
 - seeds the audit chain's forward-secure keys (`fieldapp.audit`).
 
 Stores made before this key existed are upgraded at the first supervisor login after the schema
-upgrade (the v4 migration marks them `pending`): that supervisor's session makes the key, wraps
-it for itself, and leaves it for the other supervisors and the recovery code sealed under the
-store key until each of them logs in (or a new recovery code is made). Until then their roles
-are only as strong as they were before the upgrade; docs/store.md says so.
+upgrade (the v4 migration marks them `pending`): that supervisor's session makes the key and
+wraps it for itself. The key is never left anywhere an operator could open: other supervisors
+of an upgraded store get it when a supervisor resets their passphrase, and the recovery code
+carries it once a supervisor makes a new one (`fieldapp recovery-code`). Until that first
+supervisor login, roles are only as strong as they were before the upgrade; docs/store.md says so.
 """
 
 from __future__ import annotations
@@ -32,13 +33,16 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fieldapp import crypto
 from fieldapp.keyring import get_meta, set_meta
 
-USERS_SEAL = "users_seal"
+USERS_SEAL = "users_seal"  # JSON {user name: MAC of that user's row}
 MIGRATION_MARK = "supervisor_key_state"  # "pending" in a store upgraded from schema 3 until a supervisor logs in
-PENDING_PREFIX = "pending_supervisor_key:"
-RECOVERY = "recovery"  # the pending wrap's name for the recovery code
-# The users table as the supervisor key vouches for it. Lockout counters and `updated_at` are
-# left out: a wrong passphrase changes them in a session that holds no supervisor key.
+LAST_USERS_CHANGE = "users_change_seq"  # the audit entry of the newest users change (see `rolled_back`)
+UNKEYED = "unkeyed_supervisors"  # an upgraded store's other supervisors, who need a reset to get the key
+# A user's row as the supervisor key vouches for it. Lockout counters and `updated_at` are left
+# out: a wrong passphrase changes them in a session that holds no supervisor key.
 _SEALED_COLUMNS = "name, role, disabled, kdf_params, kdf_salt, wrapped_key, supervisor_key, suspended, created_at"
+# What only a store that has had a supervisor key holds. Any one of them keeps the store out of
+# the upgrade path, so an edit has to remove every one to pretend the store is an old one.
+_EVIDENCE_META = ("users_seal", "audit_epoch", "audit_key", "recovery_supervisor_wrapped")
 
 
 @dataclass(frozen=True)
@@ -72,65 +76,126 @@ def unwrap(kek: bytes, wrapped: bytes, name: str) -> bytes:
 
 
 def exists(conn: sqlite3.Connection) -> bool:
-    """Whether this store has a supervisor key (a new store, or an upgraded one past its first supervisor login)."""
-    return get_meta(conn, USERS_SEAL) is not None
+    """Whether this store has ever had a supervisor key (new, or upgraded past its first supervisor login)."""
+    marks = ",".join("?" * len(_EVIDENCE_META))
+    if conn.execute(f"SELECT 1 FROM meta WHERE key IN ({marks}) LIMIT 1", _EVIDENCE_META).fetchone():
+        return True
+    return bool(
+        conn.execute("SELECT 1 FROM users WHERE supervisor_key IS NOT NULL OR suspended IS NOT NULL LIMIT 1").fetchone()
+    )
 
 
-def needs_migration(conn: sqlite3.Connection) -> bool:
-    return get_meta(conn, MIGRATION_MARK) == "pending"
+def is_old_store(conn: sqlite3.Connection) -> bool:
+    """A store from before the supervisor key, not yet upgraded: its older state is trusted once.
+
+    Only then are an unsealed enrolment, a plain pull cursor and unMACed queue entries taken as
+    an older fieldapp left them (and sealed). In any other store they are edits.
+    """
+    return get_meta(conn, MIGRATION_MARK) == "pending" and not exists(conn)
 
 
-def finish_migration(conn: sqlite3.Connection) -> None:
+def finish_migration(conn: sqlite3.Connection, unkeyed: list[str]) -> None:
     conn.execute("DELETE FROM meta WHERE key = ?", (MIGRATION_MARK,))
+    set_meta(conn, UNKEYED, json.dumps(sorted(unkeyed)))
 
 
-# -- the users table's seal ----------------------------------------------------------------
+def is_unkeyed(conn: sqlite3.Connection, name: str) -> bool:
+    """A supervisor of an upgraded store who has not had the key yet (not a sign of an edit)."""
+    try:
+        return name in json.loads(str(get_meta(conn, UNKEYED) or "[]"))
+    except ValueError:
+        return False
 
 
-def _table_digest(conn: sqlite3.Connection, keys: SupervisorKeys) -> bytes:
+def keyed(conn: sqlite3.Connection, name: str) -> None:
+    """`name` now holds the supervisor key (a supervisor reset their passphrase)."""
+    if is_unkeyed(conn, name):
+        left = [other for other in json.loads(str(get_meta(conn, UNKEYED))) if other != name]
+        set_meta(conn, UNKEYED, json.dumps(left))
+
+
+# -- the users table's seal: one MAC per row ----------------------------------------------
+
+
+def _row_macs(conn: sqlite3.Connection, keys: SupervisorKeys) -> dict[str, str]:
     rows = conn.execute(f"SELECT {_SEALED_COLUMNS} FROM users ORDER BY name").fetchall()
-    canonical = json.dumps([[_plain(value) for value in row] for row in rows], separators=(",", ":"))
-    return crypto.mac(keys.users, canonical.encode("utf-8"))
+    return {row[0]: _row_mac(keys, row) for row in rows}
+
+
+def _row_mac(keys: SupervisorKeys, row: tuple) -> str:
+    canonical = json.dumps([_plain(value) for value in row], separators=(",", ":"))
+    return crypto.mac(keys.users, canonical.encode("utf-8")).hex()
 
 
 def _plain(value: object) -> object:
     return bytes(value).hex() if isinstance(value, bytes | memoryview) else value
 
 
-def seal_users(conn: sqlite3.Connection, keys: SupervisorKeys) -> None:
-    """Vouch for the users table as it now is (after every change a supervisor makes to it)."""
-    set_meta(conn, USERS_SEAL, _table_digest(conn, keys))
+def _sealed(conn: sqlite3.Connection) -> dict[str, str]:
+    try:
+        sealed = json.loads(str(get_meta(conn, USERS_SEAL) or "{}"))
+    except ValueError:
+        return {}
+    return sealed if isinstance(sealed, dict) else {}
+
+
+def seal_users(conn: sqlite3.Connection, keys: SupervisorKeys, names: list[str] | None = None) -> None:
+    """Vouch for the rows of `names` as they now are (every row when None).
+
+    A supervisor's action reseals only the rows it changed, so a row edited in the file stays
+    flagged however many other changes a supervisor makes afterwards.
+    """
+    current = _row_macs(conn, keys)
+    sealed = {} if names is None else _sealed(conn)
+    for name in current if names is None else names:
+        if name in current:
+            sealed[name] = current[name]
+    set_meta(conn, USERS_SEAL, json.dumps(sealed, sort_keys=True))
+
+
+def users_tag(conn: sqlite3.Connection, keys: SupervisorKeys, seq: int) -> str:
+    """A MAC of the whole seal for the audit entry `seq` that records a users change.
+
+    The seal alone can be put back from an earlier copy of the file together with the rows it
+    vouches for; the newest tag in the (forward-secure) audit log then no longer matches it.
+    The entry's number is inside the MAC, so a tag copied into a new entry does not check out.
+    """
+    message = f"{seq}:{json.dumps(_sealed(conn), sort_keys=True)}".encode()
+    return crypto.mac(keys.users, message).hex()[:32]
+
+
+def note_users_change(conn: sqlite3.Connection, seq: int) -> None:
+    """Where the newest tagged users change is, so a login need not scan the audit log for it."""
+    set_meta(conn, LAST_USERS_CHANGE, str(seq))
+
+
+def rolled_back(conn: sqlite3.Connection, keys: SupervisorKeys) -> bool:
+    """Whether the users table (with its seal) is older than the last users change the audit log records.
+
+    The pointer to that change is plain, so it is only where the search starts: a tagged entry
+    after it means the pointer was moved back, and the tag of the entry it names must match.
+    """
+    start = str(get_meta(conn, LAST_USERS_CHANGE) or "")
+    after = int(start) if start.isdigit() else 0
+    later = conn.execute(
+        "SELECT seq, detail FROM audit WHERE seq >= ? AND detail LIKE '%users=%' ORDER BY seq DESC LIMIT 1", (after,)
+    ).fetchone()
+    if later is None:
+        return after > 0  # the pointer names an entry that is gone
+    tag = str(later[1]).rpartition("users=")[2].split(" ")[0]
+    return not hmac.compare_digest(tag, users_tag(conn, keys, int(later[0])))
+
+
+def changed_rows(conn: sqlite3.Connection, keys: SupervisorKeys) -> list[str]:
+    """Users whose row is not as a supervisor left it: edited, added or removed in the file."""
+    current, sealed = _row_macs(conn, keys), _sealed(conn)
+    names = sorted(set(current) | set(sealed))
+    return [name for name in names if not hmac.compare_digest(current.get(name, ""), str(sealed.get(name, "")))]
 
 
 def users_intact(conn: sqlite3.Connection, keys: SupervisorKeys) -> bool:
-    """Whether the users table is as a supervisor last left it."""
-    sealed = get_meta(conn, USERS_SEAL)
-    return isinstance(sealed, bytes) and hmac.compare_digest(sealed, _table_digest(conn, keys))
-
-
-# -- wraps left for supervisors who have not logged in since the upgrade ------------------
-
-
-def leave_pending(conn: sqlite3.Connection, secrets: AESGCM, supervisor_key: bytes, name: str) -> None:
-    blob = crypto.seal(secrets, crypto.KIND_SECRET, supervisor_key, _context(PENDING_PREFIX + name))
-    set_meta(conn, PENDING_PREFIX + name, blob)
-
-
-def take_pending(conn: sqlite3.Connection, secrets: AESGCM, name: str) -> bytes | None:
-    """The supervisor key left for `name` at the upgrade, removed from the store; None if none."""
-    blob = get_meta(conn, PENDING_PREFIX + name)
-    if not isinstance(blob, bytes):
-        return None
-    conn.execute("DELETE FROM meta WHERE key = ?", (PENDING_PREFIX + name,))
-    try:
-        return crypto.open_sealed(secrets, crypto.KIND_SECRET, blob, _context(PENDING_PREFIX + name))
-    except crypto.Tampered:
-        return None
-
-
-def pending_names(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute("SELECT key FROM meta WHERE key LIKE ? ORDER BY key", (PENDING_PREFIX + "%",))
-    return [row[0].removeprefix(PENDING_PREFIX) for row in rows]
+    """Whether the users table is as supervisors left it."""
+    return not changed_rows(conn, keys)
 
 
 # -- a disabled user's wraps ----------------------------------------------------------------

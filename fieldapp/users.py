@@ -134,7 +134,12 @@ def wrapped_key(conn: sqlite3.Connection, name: str) -> tuple[crypto.KdfParams, 
     params, salt, wrapped = conn.execute(
         "SELECT kdf_params, kdf_salt, wrapped_key FROM users WHERE name = ?", (name,)
     ).fetchone()
-    return crypto.KdfParams.decode(params), bytes(salt), bytes(wrapped)
+    if not (isinstance(params, str) and isinstance(salt, bytes) and isinstance(wrapped, bytes)):
+        raise crypto.Tampered()  # a row edited into the wrong types opens nothing (and crashes nothing)
+    try:
+        return crypto.KdfParams.decode(params), salt, wrapped
+    except (ValueError, KeyError):
+        raise crypto.Tampered() from None
 
 
 def has_key_wrap(conn: sqlite3.Connection, name: str) -> bool:
@@ -146,7 +151,9 @@ def has_key_wrap(conn: sqlite3.Connection, name: str) -> bool:
 def supervisor_wrap(conn: sqlite3.Connection, name: str) -> bytes | None:
     """The supervisor key wrapped for `name`, or None (operators, and supervisors not yet upgraded)."""
     row = conn.execute("SELECT supervisor_key FROM users WHERE name = ?", (name,)).fetchone()
-    return bytes(row[0]) if row and row[0] else None
+    if row is None or row[0] is None:
+        return None
+    return bytes(row[0]) if isinstance(row[0], bytes) else b"not a wrap"  # fails to open: noted, not a crash
 
 
 def unlock(conn: sqlite3.Connection, name: str, passphrase: str) -> tuple[bytes, bytes]:

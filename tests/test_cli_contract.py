@@ -141,7 +141,7 @@ def test_a_disabled_user_can_be_enabled_and_reset_says_they_stay_disabled(data_d
     assert enabled.returncode == 0, enabled.stderr
     assert run_process(["list"], data_dir, user=OPERATOR, passphrase=OPERATOR_PASS).returncode == 0
     audit = json.loads(run_process(["audit", "--json"], data_dir).stdout)
-    assert [e["detail"] for e in audit if e["action"] == "user_enable"] == [f"user={OPERATOR}"]
+    assert [e["detail"].split()[0] for e in audit if e["action"] == "user_enable"] == [f"user={OPERATOR}"]
     again = run_process(["user", "reset", OPERATOR], data_dir, env=new)
     assert again.returncode == 0 and "stays disabled" not in again.stdout
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import OFFICE, OPERATOR, OPERATOR_PASS, SUPERVISOR, SUPERVISOR_PASS, run_process
 
-from fieldapp import audit, crypto, users
-from fieldapp.errors import AuthError, NotPermitted
+from fieldapp import audit, crypto, keyring, users
+from fieldapp.errors import AuthError, NotPermitted, UsageError
 from fieldapp.sample import applicant
 from fieldapp.store import STORE_FILE, Store
 
@@ -197,21 +197,131 @@ def test_an_upgraded_store_gets_its_supervisor_key_at_the_first_supervisor_login
         assert conn.execute("SELECT value FROM meta WHERE key = 'supervisor_key_state'").fetchone() is None
 
 
-def test_an_upgraded_supervisor_keeps_recovery(tmp_path: Path) -> None:
-    """The recovery code of a store from before the supervisor key still recovers a supervisor."""
+def test_an_upgraded_store_leaves_the_supervisor_key_nowhere_an_operator_can_open(tmp_path: Path) -> None:
+    """The old recovery code carries only the store key; a new one carries both (review finding 1)."""
     copy = tmp_path / "store"
     shutil.copytree(FIXTURES / "store_v3", copy)
-    supervisor = _login(copy, "supervisor", FIXTURE_PASSPHRASE)
-    supervisor.close()
     with sqlite3.connect(copy / STORE_FILE) as conn:  # the fixture's code is not kept: wrap a known one
         _kek, store_key = users.unlock(conn, "supervisor", FIXTURE_PASSPHRASE)
-        from fieldapp import keyring
+        old_code = keyring.new_recovery(conn, store_key)
+    supervisor = _login(copy, "supervisor", FIXTURE_PASSPHRASE)
+    assert supervisor.user.is_supervisor and not supervisor.recovery_carries_supervisor_key()
+    supervisor.close()
+    with sqlite3.connect(copy / STORE_FILE) as conn:
+        assert not conn.execute("SELECT 1 FROM meta WHERE key LIKE 'pending%'").fetchone()
+    store = Store.open(copy)
+    store.recover("supervisor", old_code, "kepala desa lupa sandinya")
+    assert not store.user.is_supervisor  # the old code: records, not powers
+    store.close()
+    done = run_process(["user", "list"], copy, "supervisor", "kepala desa lupa sandinya")
+    assert done.returncode == 3
 
-        code = keyring.new_recovery(conn, store_key)
+
+def test_a_new_recovery_code_gives_an_upgraded_supervisor_their_powers_back(tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(FIXTURES / "store_v3", copy)
+    warned = run_process(["user", "list"], copy, "supervisor", FIXTURE_PASSPHRASE)
+    assert warned.returncode == 0 and "fieldapp recovery-code" in warned.stderr
+    made = run_process(["recovery-code"], copy, "supervisor", FIXTURE_PASSPHRASE)
+    assert made.returncode == 0, made.stderr
+    code = made.stdout.strip().splitlines()[-1]
+    assert "recovery-code" not in run_process(["user", "list"], copy, "supervisor", FIXTURE_PASSPHRASE).stderr
     store = Store.open(copy)
     store.recover("supervisor", code, "kepala desa lupa sandinya")
+    assert store.user.is_supervisor
     store.close()
     assert _login(copy, "supervisor", "kepala desa lupa sandinya").user.is_supervisor
+
+
+def test_an_operator_cannot_make_a_store_look_old_to_mint_a_supervisor_key(office: Path) -> None:
+    """Review finding 3: sqlite3 alone marked the store pending and the operator minted a key."""
+    _sql(
+        office,
+        "DELETE FROM meta WHERE key = 'users_seal'",
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('supervisor_key_state', 'pending')",
+        f"UPDATE users SET role = 'supervisor' WHERE name = '{OPERATOR}'",
+    )
+    store = _login(office, OPERATOR, OPERATOR_PASS)
+    assert not store.user.is_supervisor
+    store.close()
+    supervisor = _login(office, SUPERVISOR, SUPERVISOR_PASS)
+    assert supervisor.user.is_supervisor and not supervisor.verify().ok
+    supervisor.close()
+
+
+def test_a_users_table_put_back_from_an_earlier_copy_is_caught(office: Path, tmp_path: Path) -> None:
+    """Review finding 4: rows and their seal copied back re-enabled a disabled user unnoticed."""
+    before = tmp_path / "copy.sqlite3"
+    shutil.copy(office / STORE_FILE, before)
+    supervisor = _login(office, SUPERVISOR, SUPERVISOR_PASS)
+    supervisor.disable_user(OPERATOR)
+    supervisor.close()
+    with sqlite3.connect(office / STORE_FILE) as conn:
+        conn.execute("ATTACH DATABASE ? AS old", (str(before),))
+        conn.execute("DELETE FROM users")
+        conn.execute("INSERT INTO users SELECT * FROM old.users")
+        conn.execute(
+            "UPDATE meta SET value = (SELECT value FROM old.meta WHERE key = 'users_seal') WHERE key = 'users_seal'"
+        )
+        conn.commit()
+        conn.execute("DETACH DATABASE old")
+    supervisor = _login(office, SUPERVISOR, SUPERVISOR_PASS)
+    assert supervisor.users_tampered()
+    assert any("earlier copy" in p for p in supervisor.verify().security_problems)
+    with pytest.raises(UsageError, match="changed outside fieldapp"):
+        supervisor.enable_user(OPERATOR)
+    supervisor.disable_user(OPERATOR)  # the remedy: disabling seals the table again
+    assert not supervisor.users_tampered()
+    supervisor.close()
+
+
+def test_an_edited_row_stays_flagged_whatever_the_supervisor_does_next(office: Path) -> None:
+    """Review finding 7: one unrelated supervisor action used to seal (approve) an edited row."""
+    _sql(office, "UPDATE users SET role = 'supervisor' WHERE name = ?", params=(OPERATOR,))
+    supervisor = _login(office, SUPERVISOR, SUPERVISOR_PASS)
+    supervisor.add_user("operator2", "operator", "tiga kata acak sekali")
+    assert supervisor.users_tampered()
+    with pytest.raises(UsageError, match="changed outside fieldapp"):
+        supervisor.reset_passphrase(OPERATOR, "sepeda merah melintas pagi")
+    supervisor.disable_user(OPERATOR)
+    assert not supervisor.users_tampered() and supervisor.verify().ok
+    supervisor.close()
+
+
+_PENDING = "INSERT INTO pending_audit (at, user, action, detail) VALUES"
+
+
+def test_pending_audit_rows_cannot_forge_entries_or_block_logins(office: Path) -> None:
+    """Review finding 9: rows inserted with sqlite3 became authenticated entries, or broke every login."""
+    _sql(
+        office,
+        f"{_PENDING} ('2026-01-01T00:00:00Z', 'supervisor', 'export', 'records=5000')",
+        f"{_PENDING} ('2026-01-01T00:00:00Z', 'supervisor', 'no_such', '')",
+        f"{_PENDING} ('2026-01-01T00:00:00Z', 'supervisor', 'failed_login', 'attempt=1')",
+    )
+    supervisor = _login(office, SUPERVISOR, SUPERVISOR_PASS)
+    entries = supervisor.audit_log()
+    assert "export" not in [e.action for e in entries]
+    assert [e.detail for e in entries if e.action == "failed_login"] == ["attempt=1 (noted while locked)"]
+    assert any("2 pending audit entries" in e.detail for e in entries if e.action == "tamper_detected")
+    supervisor.close()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE meta SET value = 'not an audit state' WHERE key = 'audit_key'",
+        "UPDATE users SET supervisor_key = 'text, not a wrap' WHERE name = 'supervisor'",
+        "UPDATE users SET kdf_salt = 'text' WHERE name = 'operator1'",
+        "UPDATE meta SET value = x'00' WHERE key = 'recovery_supervisor_wrapped'",
+    ],
+)
+def test_state_edited_into_nonsense_crashes_nothing(office: Path, edit: str) -> None:
+    _sql(office, edit)
+    for user, passphrase in ((SUPERVISOR, SUPERVISOR_PASS), (OPERATOR, OPERATOR_PASS)):
+        done = run_process(["list"], office, user, passphrase)
+        assert done.returncode in (0, 3), done.stderr
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
 
 
 # -- item 3: the audit chain -------------------------------------------------------------------

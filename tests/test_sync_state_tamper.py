@@ -78,7 +78,8 @@ def test_a_laptop_enrolled_before_the_sealed_copy_is_sealed_on_its_next_sync(tmp
     try:
         laptop = Laptop(tmp_path / "laptop", OFFICE).init()
         assert laptop.enroll(server).returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:  # as an older fieldapp left it
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+            _as_an_older_fieldapp_left_it(conn)
             conn.execute("DELETE FROM meta WHERE key = 'enrolment_sealed'")
         assert laptop.run("sync").returncode == 0
         with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
@@ -138,12 +139,13 @@ def test_an_edited_pull_cursor_stops_sync(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_a_plain_cursor_from_before_is_sealed_at_the_next_pull(tmp_path: Path) -> None:
+def test_a_plain_cursor_from_before_is_sealed_at_the_upgrade(tmp_path: Path) -> None:
     server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
     try:
         laptop = Laptop(tmp_path / "laptop", OFFICE).init()
         assert laptop.enroll(server).returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:  # as an older fieldapp left it
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+            _as_an_older_fieldapp_left_it(conn)
             conn.execute("INSERT INTO meta (key, value) VALUES ('pull_cursor', '0')")
         assert laptop.run("sync").returncode == 0
         with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
@@ -151,3 +153,39 @@ def test_a_plain_cursor_from_before_is_sealed_at_the_next_pull(tmp_path: Path) -
             assert not conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor'").fetchone()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # review finding 6: remove the sealed copy, point the plain one elsewhere
+        "DELETE FROM meta WHERE key = 'enrolment_sealed';"
+        " UPDATE meta SET value = 'https://evil.example' WHERE key = 'server_url'",
+        # review finding 11: remove the sealed cursor, set a plain one far ahead (verdicts skipped)
+        "DELETE FROM meta WHERE key = 'pull_cursor_sealed'; INSERT INTO meta VALUES ('pull_cursor', '999999999')",
+    ],
+)
+def test_removing_a_sealed_copy_does_not_bring_back_the_plain_one(tmp_path: Path, edit: str) -> None:
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        laptop.register([applicant(i, OFFICE) for i in range(2)])
+        assert laptop.run("sync").returncode == 0
+        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+            conn.executescript(edit)
+        synced = laptop.run("sync")
+        assert synced.returncode == 4, synced.stderr
+        audit = json.loads(laptop.run("audit", "--json").stdout)
+        assert "tamper_detected" in [e["action"] for e in audit]
+    finally:
+        server.stop()
+
+
+def _as_an_older_fieldapp_left_it(conn: sqlite3.Connection) -> None:
+    """Make a store look like one from before the supervisor key (schema 3, not yet upgraded)."""
+    conn.execute(
+        "DELETE FROM meta WHERE key IN ('users_seal', 'audit_epoch', 'audit_key', 'recovery_supervisor_wrapped')"
+    )
+    conn.execute("UPDATE users SET supervisor_key = NULL, suspended = NULL")
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('supervisor_key_state', 'pending')")

@@ -8,6 +8,7 @@ on disk and the audit log for the export, `sync_status()` for enrolment.
 from __future__ import annotations
 
 import csv
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -395,3 +396,26 @@ def test_enrol_with_a_bad_code_says_why(qtbot, data_dir: Path, sessions, tmp_pat
         qtbot.waitUntil(lambda: "ditolak" in box.message.text(), timeout=WAIT_MS)
     assert box.enrol_button.isEnabled() and box.code.text() == ""
     assert on_lane(session, lambda ctx: ctx.store.sync_status())["device_id"] is None
+
+
+def test_an_upgraded_stores_supervisor_makes_a_new_recovery_code(qtbot, tmp_path: Path, sessions, monkeypatch) -> None:
+    copy = tmp_path / "upgraded"
+    shutil.copytree(Path(__file__).parent / "data" / "store_v3", copy)
+    screen = users_screen.Screen(sessions(copy, "supervisor", "fixture passphrase v1"))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: not screen.recovery_warning.isHidden(), timeout=WAIT_MS)
+    monkeypatch.setattr(screen, "confirm_new_recovery_code", lambda: True)
+    qtbot.mouseClick(screen.recovery_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(screen, "recovery_dialog", None) is not None, timeout=WAIT_MS)
+    dialog = screen.recovery_dialog
+    code = dialog.code.text()
+    assert len(code) == 29 and not dialog.ok_button.isEnabled()
+    dialog.written.setChecked(True)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.recovery_warning.isHidden(), timeout=WAIT_MS)
+    store = Store.open(copy)
+    try:
+        store.recover("supervisor", code, "kepala desa lupa sandinya")
+        assert store.user.is_supervisor
+    finally:
+        store.close()

@@ -13,9 +13,12 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -205,6 +208,18 @@ class Screen(QWidget):
         self.tamper_warning.setWordWrap(True)
         self.tamper_warning.setStyleSheet("color: #b91c1c; font-weight: 600;")
         self.tamper_warning.setVisible(False)
+        self.recovery_warning = QLabel(
+            self.tr(
+                "Kode pemulihan laptop ini dibuat sebelum kunci supervisor ada: kode itu hanya membuka data, "
+                "tidak mengembalikan hak supervisor. Buat kode pemulihan baru dan simpan di tempat terkunci."
+            )
+        )
+        self.recovery_warning.setWordWrap(True)
+        self.recovery_warning.setStyleSheet("color: #92400e; font-weight: 600;")
+        self.recovery_warning.setVisible(False)
+        self.recovery_button = QPushButton(self.tr("Buat kode &pemulihan baru"))
+        self.recovery_button.setToolTip(self.tr("Kode lama tidak berlaku lagi; kode baru hanya ditampilkan sekali"))
+        self.recovery_button.clicked.connect(self.new_recovery_code)
         self.add_form = AddUserForm(session, self)
         self.reset_form = ResetForm(session, self)
         self._lay_out()
@@ -238,8 +253,10 @@ class Screen(QWidget):
         buttons.addWidget(self.disable_button)
         buttons.addWidget(self.enable_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.recovery_button)
         left.addLayout(buttons)
         left.addWidget(self.message)
+        left.addWidget(self.recovery_warning)
         right = QVBoxLayout()
         right.addWidget(self.add_form)
         right.addWidget(self.reset_form)
@@ -263,13 +280,16 @@ class Screen(QWidget):
     # -- the table -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.session.op(self, lambda ctx: (ctx.store.users(), ctx.store.users_tampered())).success(
-            lambda found: self.show_users(*found)
-        ).run()
+        self.session.op(
+            self,
+            lambda ctx: (ctx.store.users(), ctx.store.users_tampered(), ctx.store.recovery_carries_supervisor_key()),
+        ).success(lambda found: self.show_users(*found)).run()
 
-    def show_users(self, users: list[User], tampered: bool = False) -> None:
-        """Fill the table; warn when the users table was changed outside fieldapp."""
+    def show_users(self, users: list[User], tampered: bool = False, recovery_ok: bool = True) -> None:
+        """Fill the table; warn when the users table was changed outside fieldapp, or the recovery
+        code of an upgraded store cannot give a supervisor their powers back."""
         self.tamper_warning.setVisible(tampered)
+        self.recovery_warning.setVisible(not recovery_ok)
         selected = self.selected_name()
         self.users = users
         self.table.setRowCount(len(users))
@@ -318,6 +338,34 @@ class Screen(QWidget):
         self.enable_button.setEnabled(user is not None and user.disabled)
         self.reset_form.select(name)
 
+    # -- the recovery code -------------------------------------------------------------------------
+
+    def confirm_new_recovery_code(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Kode pemulihan baru"),
+            self.tr(
+                "Buat kode pemulihan baru? Kode lama langsung tidak berlaku. Kode baru hanya ditampilkan sekali: "
+                "siapkan kertas untuk menulisnya."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def new_recovery_code(self) -> None:
+        if not self.confirm_new_recovery_code():
+            return
+        self.session.op(self, lambda ctx: ctx.store.new_recovery_code()).success(self.show_recovery_code).failure(
+            _refusal(self.message, self)
+        ).run()
+
+    def show_recovery_code(self, code: str) -> None:
+        """The new code, once, in a dialog that closes only after the supervisor says it is written down."""
+        self.recovery_dialog = RecoveryCodeDialog(code, self)
+        self.recovery_dialog.finished.connect(lambda _result: self.refresh())
+        self.recovery_dialog.open()
+
     # -- disabling -------------------------------------------------------------------------------
 
     def confirm_disable(self, name: str) -> bool:
@@ -354,3 +402,41 @@ class Screen(QWidget):
     def _enabled(self, name: str) -> None:
         say(self.message, self.tr("{0} dapat masuk lagi.").format(name), ok=True)
         self.session.notify("users")
+
+
+class RecoveryCodeDialog(QDialog):
+    """Shows a new recovery code once; OK only after "I wrote it down" is ticked."""
+
+    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Kode pemulihan baru"))
+        self.setModal(True)
+        intro = QLabel(
+            self.tr(
+                "Tulis kode ini di kertas dan simpan di tempat terkunci; jangan difoto. Kode ini hanya "
+                "ditampilkan sekali, dan mengembalikan data serta hak supervisor jika semua kata sandi terlupa."
+            )
+        )
+        intro.setWordWrap(True)
+        self.code = QLabel(code)
+        self.code.setObjectName("recoveryCode")
+        font = QFont("DejaVu Sans Mono")
+        font.setPixelSize(22)
+        font.setBold(True)
+        self.code.setFont(font)
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code.setStyleSheet("background: #f3f4f6; padding: 12px; border-radius: 6px;")
+        self.written = QCheckBox(self.tr("Saya sudah menulis kode pemulihan ini dan menyimpannya di tempat aman"))
+        self.ok_button = QPushButton(self.tr("Selesai"))
+        self.ok_button.setEnabled(False)
+        self.written.toggled.connect(self.ok_button.setEnabled)
+        self.ok_button.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.code)
+        layout.addWidget(self.written)
+        layout.addWidget(self.ok_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def reject(self) -> None:  # Escape does not close it before the code is written down
+        if self.written.isChecked():
+            super().reject()

@@ -687,6 +687,25 @@
     </message>
 </context>
 <context>
+    <name>RecoveryCodeDialog</name>
+    <message>
+        <source>Kode pemulihan baru</source>
+        <translation>New recovery code</translation>
+    </message>
+    <message>
+        <source>Tulis kode ini di kertas dan simpan di tempat terkunci; jangan difoto. Kode ini hanya ditampilkan sekali, dan mengembalikan data serta hak supervisor jika semua kata sandi terlupa.</source>
+        <translation>Write this code on paper and keep it locked away; do not photograph it. It is shown only once, and it gives back the data and supervisor rights if every passphrase is forgotten.</translation>
+    </message>
+    <message>
+        <source>Saya sudah menulis kode pemulihan ini dan menyimpannya di tempat aman</source>
+        <translation>I have written this recovery code down and put it somewhere safe</translation>
+    </message>
+    <message>
+        <source>Selesai</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
     <name>RegionPicker</name>
     <message>
         <source>Ketik nama desa/kelurahan…</source>
@@ -1290,6 +1309,18 @@ This export is recorded in the audit log. Continue?</translation>
         <translation>Warning: the user list was changed outside fieldapp since a supervisor last changed it (a user added, made supervisor, or enabled again). Disable any user you did not add, then contact IT.</translation>
     </message>
     <message>
+        <source>Kode pemulihan laptop ini dibuat sebelum kunci supervisor ada: kode itu hanya membuka data, tidak mengembalikan hak supervisor. Buat kode pemulihan baru dan simpan di tempat terkunci.</source>
+        <translation>This laptop's recovery code predates the supervisor key: it opens the data but does not give supervisor rights back. Make a new recovery code and keep it locked away.</translation>
+    </message>
+    <message>
+        <source>Buat kode &amp;pemulihan baru</source>
+        <translation>New &amp;recovery code</translation>
+    </message>
+    <message>
+        <source>Kode lama tidak berlaku lagi; kode baru hanya ditampilkan sekali</source>
+        <translation>The old code stops working; the new one is shown only once</translation>
+    </message>
+    <message>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
@@ -1328,6 +1359,14 @@ This export is recorded in the audit log. Continue?</translation>
     <message>
         <source>aktif</source>
         <translation>active</translation>
+    </message>
+    <message>
+        <source>Kode pemulihan baru</source>
+        <translation>New recovery code</translation>
+    </message>
+    <message>
+        <source>Buat kode pemulihan baru? Kode lama langsung tidak berlaku. Kode baru hanya ditampilkan sekali: siapkan kertas untuk menulisnya.</source>
+        <translation>Make a new recovery code? The old code stops working at once. The new one is shown only once: have paper ready to write it down.</translation>
     </message>
     <message>
         <source>Nonaktifkan pengguna</source>
