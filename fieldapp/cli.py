@@ -167,6 +167,23 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     )
     recovery_code_parser.set_defaults(run=cmd_recovery_code)
 
+    # -- IT deployment (issue 9): each command lives in its own module --------------------------
+    provision = commands.add_parser("provision", help="set up this laptop from an IT provisioning file")
+    provision.add_argument("file", type=folder, help="the provisioning file (JSON) IT gave")
+    provision.set_defaults(run=cmd_provision)
+
+    backup = commands.add_parser("backup", help="write an encrypted, self-checking backup of the store (supervisor)")
+    backup.add_argument("out", type=folder, help="the backup file to write")
+    backup.set_defaults(run=cmd_backup)
+
+    restore = commands.add_parser("restore", help="replace the store with a backup, after checking it (supervisor)")
+    restore.add_argument("backup_file", metavar="IN", type=folder, help="the backup file to restore")
+    restore.set_defaults(run=cmd_restore)
+
+    diagnostics = commands.add_parser("diagnostics", help="write a support bundle (zip) without personal data")
+    diagnostics.add_argument("out", metavar="OUT.zip", type=folder, help="the zip file to write")
+    diagnostics.set_defaults(run=cmd_diagnostics)
+
     demo = commands.add_parser("demo", help="run a demonstration in a temporary folder")
     demo.add_argument("--headless", action="store_true", help="no desktop window: print each step")
     demo.set_defaults(run=cmd_demo)
@@ -559,6 +576,30 @@ def cmd_recovery_code(args: argparse.Namespace) -> int:
     print("The old recovery code no longer works. The new one (shown only this once; write it down):")
     print(code)
     return EXIT_OK
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    from fieldapp.provision import run_provision  # late: only this command pays for it
+
+    return run_provision(args)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from fieldapp.backup import run_backup
+
+    return run_backup(args)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from fieldapp.backup import run_restore
+
+    return run_restore(args)
+
+
+def cmd_diagnostics(args: argparse.Namespace) -> int:
+    from fieldapp.diagnostics import run_diagnostics
+
+    return run_diagnostics(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

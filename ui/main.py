@@ -28,6 +28,10 @@ def cli(argv: Sequence[str] | None = None) -> int:
 
 def _cli(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--self-test"]:  # IT's check of an installed bundle (ui/selftest.py)
+        from ui.selftest import run_self_test
+
+        return run_self_test()
     command, data_dir = _command_and_data_dir(args)
     if command is None and not any(a in ("-h", "--help", "--version") for a in args):
         return _open_app(data_dir)
