@@ -3,8 +3,13 @@
 Crashes are logged by type and stack frames only: an exception's message can quote the value
 that caused it (a birth date that failed to parse, say), so it is left out.
 
-The log must never get in the user's way: it is opened on the first message, only inside a
-data folder where a store was opened or made (a read command on a missing or wrong folder must
+Where: the store in the platform's default data folder logs to the platform's log folder
+(`platformdirs.user_log_dir`: ~/.local/state/fieldapp/log on Linux, %LOCALAPPDATA%\\fieldapp\\Logs
+on Windows), where IT looks for logs; a store chosen with --data-dir or FIELDAPP_DATA_DIR logs
+to DATA_DIR/logs, so several stores on one machine (and tests) each keep their own.
+
+The log must never get in the user's way: it is opened on the first message, only for a data
+folder where a store was opened or made (a read command on a missing or wrong folder must
 not write there, and a failed `init` must leave nothing behind), and a log that cannot be written (full disk,
 read-only folder) is skipped in silence rather than printing "--- Logging error ---".
 """
@@ -18,7 +23,10 @@ import os
 import traceback
 from pathlib import Path
 
+from fieldapp.files import make_private_folder
+
 LOG_FILE = "fieldapp.log"
+KEPT = 5  # rotated files kept beside the current one
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _STORE_FOLDERS: set[Path] = set()  # data folders where a real store was opened or made
 
@@ -28,25 +36,48 @@ def store_folder_opened(data_dir: Path) -> None:
     _STORE_FOLDERS.add(Path(data_dir).resolve())
 
 
+def log_folder(data_dir: Path) -> Path:
+    """The platform's log folder for the default data folder; DATA_DIR/logs for any other."""
+    import platformdirs  # late: only a command that logs pays for it
+
+    default = Path(platformdirs.user_data_dir("fieldapp", appauthor=False))
+    if _same_folder(Path(data_dir), default):
+        return Path(platformdirs.user_log_dir("fieldapp", appauthor=False))
+    return Path(data_dir) / "logs"
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
 def log_path(data_dir: Path) -> Path | None:
     """The log file, if one was written."""
-    path = Path(data_dir) / "logs" / LOG_FILE
+    path = log_folder(data_dir) / LOG_FILE
     return path if path.is_file() else None
 
 
+def log_files(data_dir: Path) -> list[Path]:
+    """The current log and the rotated ones that exist, newest first (what diagnostics collects)."""
+    folder = log_folder(data_dir)
+    names = [LOG_FILE, *(f"{LOG_FILE}.{n}" for n in range(1, KEPT + 1))]
+    return [folder / name for name in names if (folder / name).is_file()]
+
+
 class QuietFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log in DATA_DIR/logs that never raises and never creates DATA_DIR itself."""
+    """A rotating log that never raises and never creates DATA_DIR itself."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        super().__init__(
-            self.data_dir / "logs" / LOG_FILE, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True
-        )
+        self.folder = log_folder(self.data_dir)
+        super().__init__(self.folder / LOG_FILE, maxBytes=1_000_000, backupCount=KEPT, encoding="utf-8", delay=True)
 
     def _open(self):  # type: ignore[no-untyped-def]
         if self.data_dir.resolve() not in _STORE_FOLDERS:
             raise FileNotFoundError(self.baseFilename)  # caught by emit(): nothing is created
-        (self.data_dir / "logs").mkdir(mode=0o700, exist_ok=True)
+        make_private_folder(self.folder)
         stream = super()._open()
         os.chmod(self.baseFilename, 0o600)
         return stream
@@ -60,7 +91,7 @@ class QuietFileHandler(logging.handlers.RotatingFileHandler):
 
 
 def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
-    """Log to DATA_DIR/logs/fieldapp.log (rotated at 1 MB, 5 kept), once the folder exists."""
+    """Log to fieldapp.log in `log_folder(data_dir)` (rotated at 1 MB, 5 kept), once a store is there."""
     logging.raiseExceptions = False  # no handler may print a logging traceback to the user
     handler = QuietFileHandler(data_dir)
     handler.setFormatter(logging.Formatter(_FORMAT))
