@@ -45,6 +45,7 @@ def add_sync_commands(commands: argparse._SubParsersAction) -> None:
     status.set_defaults(run=cmd_status)
 
     commands.choices["demo"].set_defaults(run=cmd_demo)
+    commands.choices["provision"].set_defaults(run=cmd_provision)  # the core's command, given enrolment
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
@@ -59,6 +60,14 @@ def cmd_enroll(args: argparse.Namespace) -> int:
         enrolled = enroll(store, server, code, args.name, args.ca_file or "")
     print(f"Enrolled as device {enrolled.device_id} of office {enrolled.office} with {server}.")
     return 0
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    """`fieldapp provision FILE` with the network half of enrolment, which the core cannot import."""
+    from fieldapp.provision import run_provision
+    from sync.service import enroll
+
+    return run_provision(args, enroll)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -101,3 +101,34 @@ def test_the_state_machines_import_no_qt() -> None:
     code = "import sys, ui.wizard_flow, ui.sync_state; print('PySide6' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "False"
+
+
+def test_the_wizard_takes_language_and_office_from_a_provisioning_file() -> None:
+    import json
+
+    from fieldapp.provision import parse
+
+    provisioning = parse(
+        json.dumps(
+            {
+                "fieldapp_provisioning": 1,
+                "server_url": "https://prakerja.example.go.id",
+                "office": "3216012001",
+                "enrol_code": "ABCD-EFGH-JKLM-NPQR",
+                "language": "en",
+            }
+        )
+    )
+    flow = WizardFlow(provisioning)
+    assert flow.step == "supervisor" and flow.data.language == "en" and flow.data.office == "32.16.01.2001"
+    with pytest.raises(UsageError, match="provisioning file"):
+        flow.set_supervisor("kepala", "long enough one", "long enough one", "32.16.01.2002")
+    flow.set_supervisor("kepala", "long enough one", "long enough one", "3216012001")
+    flow.store_made("ABCD-EFGH")
+    flow.confirm_recovery(True)
+    assert flow.step == "server"
+    note = UsageError("could not be deleted", "tidak dapat dihapus")
+    flow.server_enrolled("https://prakerja.example.go.id", note)
+    assert flow.step == "done" and flow.provisioning_note is note
+    without_language = WizardFlow(provisioning.__class__(provisioning.server_url, provisioning.office, "X"))
+    assert without_language.step == "language" and without_language.data.office == "32.16.01.2001"

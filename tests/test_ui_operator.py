@@ -179,3 +179,73 @@ def test_typing_part_of_a_desa_name_finds_it_nearby_first(qtbot, data_dir: Path)
     assert chosen.startswith("32.16.01.") and found[0].startswith(regions().get(chosen).name)
     qtbot.waitUntil(lambda: picker.search.text() == "")
     assert picker.combos[3].currentData() == chosen
+
+
+def test_the_first_run_wizard_provisions_from_a_file_in_the_data_folder(qtbot, data_dir: Path, tmp_path: Path) -> None:
+    """IT's file: language and office given, no server questions; the operator makes only the
+    supervisor; the wizard enrols off the GUI thread and deletes the spent file."""
+    import json
+
+    from servers import ServerProcess
+
+    from fieldapp.provision import FILE_NAME
+    from ui import i18n
+
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    data_dir.mkdir()
+    file = data_dir / FILE_NAME
+    made = server.admin(
+        "provision", "--office", OFFICE, "--out", str(file), "--server-url", server.url, "--language", "en"
+    )
+    assert made.returncode == 0, made.stderr
+    session, window = open_app(qtbot, data_dir)
+    try:
+        wizard = window.pages.currentWidget()
+        assert wizard.flow.step == "supervisor" and i18n.language() == "en"  # the language page is passed over
+        assert wizard.office.code() == OFFICE and not wizard.office.isEnabled()
+        type_into(qtbot, wizard.name, SUPERVISOR)
+        type_into(qtbot, wizard.passphrase, SUPERVISOR_PASS)
+        type_into(qtbot, wizard.passphrase_again, SUPERVISOR_PASS)
+        qtbot.mouseClick(wizard.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.flow.step == "recovery", timeout=15_000)
+        wizard.written.setChecked(True)
+        qtbot.mouseClick(wizard.page.findChild(QPushButton, "wizardNext"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.flow.step == "done", timeout=30_000)  # enrolled with no question asked
+        [device] = json.loads(server.admin("devices", "--json").stdout)
+        assert device["office"] == OFFICE and session.office == OFFICE
+        assert not file.exists(), "the spent provisioning file must not linger"
+        qtbot.mouseClick(wizard.page.findChild(QPushButton, "wizardNext"), Qt.MouseButton.LeftButton)
+        assert window.workspace is not None and session.sync_state.state != "not_enrolled"
+    finally:
+        session.shutdown()
+        server.stop()
+        i18n.apply("id")
+
+
+def test_the_wizard_names_the_bad_field_of_a_provisioning_file_and_goes_on_without_it(
+    qtbot, data_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import json
+
+    bad = tmp_path / "media" / "provisioning.json"
+    bad.parent.mkdir()
+    bad.write_text(
+        json.dumps(
+            {
+                "fieldapp_provisioning": 1,
+                "server_url": "https://prakerja.example.go.id",
+                "office": "32.16.01",
+                "enrol_code": "ABCD-EFGH-JKLM-NPQR",
+            }
+        )
+    )
+    monkeypatch.setenv("FIELDAPP_PROVISIONING", str(bad))
+    session, window = open_app(qtbot, data_dir)
+    try:
+        wizard = window.pages.currentWidget()
+        assert wizard.flow.step == "language" and wizard.flow.provisioning is None
+        assert "'office'" in wizard.error.text() and "ABCD" not in wizard.error.text()
+        qtbot.mouseClick(wizard.page.findChild(QPushButton, "wizardNext"), Qt.MouseButton.LeftButton)
+        assert wizard.flow.step == "supervisor" and wizard.office.isEnabled()  # as without a file
+    finally:
+        session.shutdown()

@@ -1,12 +1,17 @@
 """The first-run wizard's screens; the flow itself is `ui.wizard_flow` (no Qt, tested alone).
 
 Each step's page is made when the flow reaches it, so pages after the language step are
-built in the language just chosen.
+built in the language just chosen. An IT provisioning file (`fieldapp-provisioning.json` beside
+the app or in the data folder, or named by FIELDAPP_PROVISIONING) fixes the language and office
+and replaces the server page's questions with an enrolment from the file, run off the GUI
+thread once the store exists.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -23,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp import provision
 from fieldapp.errors import FieldappError
+from fieldapp.provision import Provisioning
 from fieldapp.regions import regions
 from fieldapp.store_sync import StoreIdentity
 from sync.service import request_enrolment
@@ -35,6 +42,21 @@ from ui.widgets import password_edit
 from ui.wizard_flow import STEPS, WizardFlow
 
 CARD_WIDTH = 720
+log = logging.getLogger(__name__)
+
+
+def find_provisioning(data_dir: Path) -> tuple[Provisioning | None, FieldappError | None, Path | None]:
+    """The provisioning file the wizard uses, or why it cannot (the wizard goes on without it)."""
+    path = provision.find(data_dir)
+    if path is None:
+        return None, None, None
+    try:
+        found = provision.load(path)
+    except FieldappError as exc:
+        log.warning("provisioning file refused: %s", exc.message_en)  # names the field, never a value
+        return None, exc, None
+    log.info("provisioning file found: office and server come from it")
+    return found, None, path
 
 
 class FirstRunWizard(QWidget):
@@ -43,8 +65,14 @@ class FirstRunWizard(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.flow = WizardFlow()
-        self.flow.data.language = i18n.language()
+        # Read here, on the GUI thread: one small local file (~0.1 s with the region check), once,
+        # before the first page, so that the first page shown is already the right one.
+        provisioning, problem, self.provisioning_path = find_provisioning(session.data_dir)
+        self.flow = WizardFlow(provisioning, problem)
+        if provisioning is not None and provisioning.language is not None:
+            session.change_language(provisioning.language)  # kept for the next start by provision.apply too
+        else:
+            self.flow.data.language = i18n.language()
         self.card = QFrame()
         self.card.setObjectName("wizardCard")
         self.card.setFixedWidth(CARD_WIDTH)
@@ -128,6 +156,12 @@ class FirstRunWizard(QWidget):
             self.language_buttons[code] = button
             layout.addWidget(button)
         self._buttons(layout, self.tr("Lanjut"), self._language_chosen)
+        if self.flow.provisioning_problem is not None:
+            self.error.setText(
+                self.tr("Berkas penyiapan TI tidak dipakai: {0}. Lanjutkan tanpa berkas itu.").format(
+                    message_for(self.flow.provisioning_problem)
+                )
+            )
         return page
 
     def _supervisor_page(self) -> QWidget:
@@ -145,6 +179,8 @@ class FirstRunWizard(QWidget):
         self.office = RegionPicker(self.flow.data.office, self.tr("kantor"))
         if self.flow.data.office:
             self.office.set_code(self.flow.data.office)
+        if self.flow.provisioning is not None:
+            self.office.setEnabled(False)  # IT's file says which office, and the server holds it to that
         form = QFormLayout()
         for text, widget in (
             (self.tr("&Nama pengguna"), self.name),
@@ -160,6 +196,11 @@ class FirstRunWizard(QWidget):
         office_label.setBuddy(self.office.search)
         layout.addWidget(office_label)
         layout.addWidget(self.office)
+        if self.flow.provisioning is not None:
+            note = QLabel(self.tr("Kantor dan server pusat ditetapkan oleh berkas penyiapan dari petugas TI."))
+            note.setObjectName("provisionedNote")
+            note.setWordWrap(True)
+            layout.addWidget(note)
         self.create_button = self._buttons(layout, self.tr("Buat penyimpanan terenkripsi"), self._create, back=True)
         return page
 
@@ -187,6 +228,8 @@ class FirstRunWizard(QWidget):
         return page
 
     def _server_page(self) -> QWidget:
+        if self.flow.provisioning is not None:
+            return self._provisioned_server_page(self.flow.provisioning)
         page, layout = self._frame(
             self.tr("Server pusat (boleh nanti)"),
             self.tr(
@@ -215,6 +258,21 @@ class FirstRunWizard(QWidget):
         self.enrol_button = self._buttons(layout, self.tr("Daftarkan perangkat"), self._enrol)
         return page
 
+    def _provisioned_server_page(self, provisioning: Provisioning) -> QWidget:
+        page, layout = self._frame(
+            self.tr("Server pusat"),
+            self.tr(
+                "Laptop ini didaftarkan ke server pusat {0} dengan kode sekali pakai dari berkas penyiapan TI. "
+                "Tanpa internet sekarang? Lewati saja: perangkat dapat didaftarkan nanti di menu Pengaturan."
+            ).format(provisioning.server_url),
+        )
+        skip = QPushButton(self.tr("Lewati, daftarkan nanti"))
+        skip.clicked.connect(self._skip_server)
+        layout.addWidget(skip, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.enrol_button = self._buttons(layout, self.tr("Coba lagi"), self._enrol_from_file)
+        self._enrol_from_file()
+        return page
+
     def _done_page(self) -> QWidget:
         office = self.session.office
         place = regions().describe(office) if office else self.tr("(belum ditentukan)")
@@ -227,6 +285,8 @@ class FirstRunWizard(QWidget):
             ).format(place, server),
         )
         self._buttons(layout, self.tr("Mulai"), self.finished.emit)
+        if self.flow.provisioning_note is not None:
+            self.error.setText(message_for(self.flow.provisioning_note))
         return page
 
     # -- moving on ---------------------------------------------------------------------------------
@@ -301,20 +361,45 @@ class FirstRunWizard(QWidget):
             lambda identity: self._ask_server(url, code, name, identity)
         ).failure(self._enrol_failed).run()
 
-    def _ask_server(self, url: str, code: str, name: str, identity: StoreIdentity) -> None:
+    def _enrol_from_file(self) -> None:
+        """Settings and CA from the file (database lane), then the same two halves as by hand."""
+        provisioning, data_dir = self.flow.provisioning, self.session.data_dir
+        assert provisioning is not None
+        self.enrol_button.setEnabled(False)
+        self.error.setStyleSheet("color: #374151;")
+        self.error.setText(self.tr("Menghubungi server…"))
+        name = socket.gethostname()
+
+        def prepare(ctx):  # type: ignore[no-untyped-def]
+            ca_file = provision.apply(ctx.store, provisioning, data_dir)
+            self.session.settings = ctx.store.settings()
+            return ca_file, ctx.store.sync_identity()
+
+        self.session.op(self, prepare).success(
+            lambda found: self._ask_server(provisioning.server_url, provisioning.enrol_code, name, found[1], found[0])
+        ).failure(self._enrol_failed).run()
+
+    def _ask_server(self, url: str, code: str, name: str, identity: StoreIdentity, ca_file: str = "") -> None:
         """The network half, told which office and store ask (so a wrong code is not spent)."""
-        self.session.op(self, lambda _ctx: request_enrolment(url, code, name, "", identity), lane="net").success(
+        self.session.op(self, lambda _ctx: request_enrolment(url, code, name, ca_file, identity), lane="net").success(
             self._keep_enrolment
         ).failure(self._enrol_failed).run()
 
     def _keep_enrolment(self, enrolment) -> None:  # type: ignore[no-untyped-def]
-        self.session.op(self, lambda ctx: self.session.enrol(ctx, enrolment)).success(
-            lambda _none: self._enrolled(enrolment.server_url)
-        ).failure(self._enrol_failed).run()
+        """Keep the token; a provisioning file, its code now spent, is deleted on the same lane."""
+        spent = self.provisioning_path if self.flow.provisioning is not None else None
 
-    def _enrolled(self, url: str) -> None:
+        def keep(ctx):  # type: ignore[no-untyped-def]
+            self.session.enrol(ctx, enrolment)
+            return provision.discard(spent) if spent is not None else None
+
+        self.session.op(self, keep).success(lambda note: self._enrolled(enrolment.server_url, note)).failure(
+            self._enrol_failed
+        ).run()
+
+    def _enrolled(self, url: str, note: FieldappError | None = None) -> None:
         self.session.enrolled()
-        self.flow.server_enrolled(url)
+        self.flow.server_enrolled(url, note)
         self.show_step()
 
     def _enrol_failed(self, exc: BaseException) -> None:

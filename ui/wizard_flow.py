@@ -4,6 +4,12 @@ Steps: language -> supervisor (name, passphrase twice, office) -> recovery code 
 confirmed written down) -> server (optional: URL and enrolment code) -> done. Each step's
 answers are checked with the core's own rules before the flow moves on; the store is created
 when the supervisor step is left, so going back past the recovery code is not possible.
+
+With an IT provisioning file (`fieldapp.provision`), the file's language and office are taken
+as given (the language step is passed over when the file names one, the office is fixed), and
+the server step enrols from the file instead of asking: the operator only creates the
+supervisor and passphrase. A file that fails its checks is reported and the flow goes on as
+without one.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fieldapp import users
-from fieldapp.errors import UsageError
+from fieldapp.errors import FieldappError, UsageError
+from fieldapp.provision import Provisioning
 from fieldapp.regions import dotted, regions
 
 STEPS = ("language", "supervisor", "recovery", "server", "done")
@@ -32,10 +39,20 @@ class WizardData:
 
 
 class WizardFlow:
-    def __init__(self) -> None:
+    def __init__(
+        self, provisioning: Provisioning | None = None, provisioning_problem: FieldappError | None = None
+    ) -> None:
         self.step = "language"
         self.data = WizardData()
         self.store_created = False
+        self.provisioning = provisioning
+        self.provisioning_problem = provisioning_problem  # shown on the first page; the flow goes on without
+        self.provisioning_note: FieldappError | None = None  # the spent file could not be deleted
+        if provisioning is not None:
+            self.data.office = provisioning.office
+            if provisioning.language is not None:
+                self.data.language = provisioning.language
+                self.step = "supervisor"
 
     def choose_language(self, code: str) -> None:
         self.data.language = code
@@ -48,6 +65,10 @@ class WizardFlow:
         if passphrase != repeated:
             raise UsageError("the two passphrases differ", "kedua kata sandi tidak sama")
         code = dotted(office) if office.strip() else ""
+        if self.provisioning is not None and code != self.provisioning.office:
+            raise UsageError(
+                "the office is set by the provisioning file", "kantor sudah ditetapkan oleh berkas penyiapan TI"
+            )
         if code is None or (code and not regions().exists(code, "desa")):
             raise UsageError(
                 "the office must be a desa/kelurahan code in the Kemendagri list",
@@ -75,9 +96,11 @@ class WizardFlow:
     def skip_server(self) -> None:
         self.step = "done"
 
-    def server_enrolled(self, server_url: str) -> None:
+    def server_enrolled(self, server_url: str, note: FieldappError | None = None) -> None:
+        """Enrolled; `note` says why a spent provisioning file could not be deleted."""
         self.data.server_url = server_url
         self.data.enrolled = True
+        self.provisioning_note = note
         self.step = "done"
 
     def can_go_back(self) -> bool:

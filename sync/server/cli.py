@@ -2,6 +2,7 @@
 
     fieldapp-server [--db URL] [--key-file PATH] serve [--host 127.0.0.1] [--port 8765]
     fieldapp-server enroll-code --office DESA_CODE [--ttl-hours 24]
+    fieldapp-server provision --office DESA_CODE --out FILE [--server-url URL] [--ca-file PEM] ...
     fieldapp-server devices [--json] | revoke DEVICE_ID
     fieldapp-server stats --json
     fieldapp-server set-status RECORD_ID verified|rejected [--reason TEXT]
@@ -107,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how long the code works (default 24, at most {MAX_TTL_HOURS})",
     )
 
+    _add_provision(commands)
+
     devices = commands.add_parser("devices", help="list enrolled devices")
     devices.add_argument("--json", action="store_true")
     revoke = commands.add_parser("revoke", help="revoke a device's token")
@@ -118,6 +121,31 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("status", choices=admin.STATUSES)
     status.add_argument("--reason", type=_reason, help=f"shown on the laptop; at most {MAX_REASON} characters")
     return parser
+
+
+def _add_provision(commands: argparse._SubParsersAction) -> None:
+    provision = commands.add_parser(
+        "provision", help="write a laptop's provisioning file (office, server, CA, settings, a fresh one-time code)"
+    )
+    provision.add_argument("--office", required=True, help="the laptop's desa/kelurahan code")
+    provision.add_argument("--out", required=True, type=Path, help="the file to write (never overwritten)")
+    provision.add_argument(
+        "--server-url",
+        default=os.environ.get("FIELDAPP_SERVER_URL"),
+        help="the address laptops reach this server at (default: FIELDAPP_SERVER_URL)",
+    )
+    provision.add_argument("--ca-file", type=Path, help="a CA certificate (PEM) the laptop pins")
+    provision.add_argument(
+        "--ttl-hours",
+        type=_number(0, MAX_TTL_HOURS, f"a positive number of hours, at most {MAX_TTL_HOURS}"),
+        default=24.0 * 7,
+        help="how long the code in it works (default a week)",
+    )
+    provision.add_argument("--language", choices=("id", "en"), help="the app's language on the laptop")
+    provision.add_argument("--auto-lock-minutes", type=int, help="lock the app after this many idle minutes")
+    provision.add_argument(
+        "--auto-sync", action=argparse.BooleanOptionalAction, help="sync by itself whenever the link is up"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -292,6 +320,80 @@ def cmd_enroll_code(args: argparse.Namespace, engine: object) -> int:
     return 0
 
 
+PROVISION_OPTIONS = {
+    "server_url": "--server-url",
+    "office": "--office",
+    "ca_certificate": "--ca-file",
+    "language": "--language",
+    "auto_lock_minutes": "--auto-lock-minutes",
+    "auto_sync": "--auto-sync",
+}
+
+
+def cmd_provision(args: argparse.Namespace, engine: object) -> int:
+    """Check everything first, so a refused file wastes no code; then make the code and write once."""
+    document = _provisioning_document(args)
+    if args.out.exists():
+        raise admin.AdminError(f"--out: {args.out} exists already; it is never overwritten (choose another name)")
+    document["enrol_code"] = admin.new_enrol_code(engine, args.office, args.ttl_hours)  # type: ignore[arg-type]
+    _write_private(args.out, json.dumps(document, indent=2) + "\n")
+    print(
+        f"Provisioning file {args.out} written for office {document['office']}: its code works once, "
+        f"for {args.ttl_hours:g} h. Hand it over privately; the laptop deletes it once used."
+    )
+    return 0
+
+
+def _provisioning_document(args: argparse.Namespace) -> dict[str, object]:
+    """The file's contents, checked with the laptop's own parser (a placeholder code stands in)."""
+    from fieldapp.provision import VERSION, VERSION_KEY, ProvisioningInvalid, parse
+
+    if not args.server_url:
+        raise admin.AdminError("give --server-url (or FIELDAPP_SERVER_URL): the address laptops reach this server at")
+    document: dict[str, object] = {
+        VERSION_KEY: VERSION,
+        "server_url": args.server_url,
+        "office": args.office,
+        "enrol_code": "",  # made last, once everything else is known to be right
+    }
+    if args.ca_file is not None:
+        document["ca_certificate"] = _read_pem(args.ca_file)
+    given = {"language": args.language, "auto_lock_minutes": args.auto_lock_minutes, "auto_sync": args.auto_sync}
+    document |= {name: value for name, value in given.items() if value is not None}
+    try:
+        checked = parse(json.dumps({**document, "enrol_code": "AAAA-AAAA-AAAA-AAAA"}))
+    except ProvisioningInvalid as exc:
+        raise admin.AdminError(f"{PROVISION_OPTIONS.get(exc.field, exc.field)}: {exc.reason_en}") from None
+    return {**document, "server_url": checked.server_url, "office": checked.office}
+
+
+def _read_pem(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii")
+    except OSError as exc:
+        raise admin.AdminError(f"--ca-file: cannot read {path}: {_os_reason(exc)}") from None
+    except UnicodeDecodeError:
+        raise admin.AdminError("--ca-file: must be PEM certificate text") from None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Mode 0600 from the first byte, and never over an existing file (O_EXCL)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise admin.AdminError(f"--out: {path} exists already; it is never overwritten") from None
+    except OSError as exc:
+        raise admin.AdminError(f"--out: cannot write {path}: {_os_reason(exc)}; the code made is unused") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:  # a half-written file with a code in it must not stay behind
+        path.unlink(missing_ok=True)
+        raise
+
+
 def _printable(text: str) -> str:
     """`text` without control, format or bidi characters: a laptop chose the device name."""
     return "".join("?" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text))
@@ -345,6 +447,7 @@ def cmd_set_status(args: argparse.Namespace, engine: object) -> int:
 COMMANDS = {
     "serve": cmd_serve,
     "enroll-code": cmd_enroll_code,
+    "provision": cmd_provision,
     "devices": cmd_devices,
     "revoke": cmd_revoke,
     "stats": cmd_stats,
