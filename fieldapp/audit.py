@@ -52,6 +52,7 @@ ACTIONS = frozenset(
         "sync",
         "tamper_detected",
         "restore_declared",
+        "backup",
         "supervisor_key",
         "recovery_code",
     }

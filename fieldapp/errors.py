@@ -121,7 +121,13 @@ def disk_problem(code: int, saved_nothing: bool = True) -> DiskProblem:
 
 
 class StoreTooNew(FieldappError):
-    """The store was written by a newer fieldapp; opening it could destroy data."""
+    """The store was written by a newer fieldapp; opening it could destroy data.
+
+    Exit 2, like a missing store: nothing is wrong with the file, only with the program that
+    was asked to open it (exit 1 is kept for bugs).
+    """
+
+    exit_code = 2
 
 
 class UnsupportedFormat(StoreDamaged):

@@ -707,8 +707,17 @@ def _first_rows(
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the schema up to date; a refusing disk or a damaged file as the user's error."""
+    """Bring the schema up to date; a refusing disk or a damaged file as the user's error.
+
+    A store from an older version is copied first (`fieldapp.backup.before_migration`): an
+    upgrade that goes wrong, or a new version that has to be rolled back, leaves the old file.
+    """
     try:
+        version = schema.current_version(conn)
+        if 0 < version < schema.SCHEMA_VERSION:
+            from fieldapp.backup import before_migration  # late: only an upgrade pays for it
+
+            before_migration(conn, path, version)
         schema.migrate(conn)
     except sqlite3.Error as exc:
         raise disk_problem(exc, path) or damaged(exc) from None

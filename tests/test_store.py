@@ -6,10 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import OFFICE, OPERATOR, OPERATOR_PASS, SUPERVISOR, SUPERVISOR_PASS
+from conftest import OFFICE, OPERATOR, OPERATOR_PASS, SUPERVISOR, SUPERVISOR_PASS, run_process
 
 from fieldapp.errors import AuthError, InvalidRecords, LockedOut, NotPermitted, StoreTooNew, UsageError
 from fieldapp.sample import applicant
+from fieldapp.schema import SCHEMA_VERSION
 from fieldapp.store import STORE_FILE, Store
 
 
@@ -239,6 +240,9 @@ def test_a_store_from_a_newer_fieldapp_is_refused(store: Store, data_dir: Path) 
     with pytest.raises(StoreTooNew) as refused:
         Store.open(data_dir)
     assert "newer" in str(refused.value)
+    done = run_process(["list"], data_dir)  # the CLI: a clear refusal naming both versions, not a bug's exit 1
+    assert done.returncode == 2, done.stderr
+    assert "schema 99" in done.stderr and f"({SCHEMA_VERSION})" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_the_store_files_are_private(store: Store, data_dir: Path) -> None:

@@ -36,6 +36,7 @@ from fieldapp.settings import AUTO_LOCK_RANGE, Settings
 from fieldapp.store_sync import StoreIdentity
 from sync.service import request_enrolment
 from ui import i18n
+from ui.backup_screen import BackupBox
 from ui.errors import message_for, show_error
 from ui.session import Session
 from ui.widgets import add_row, message_label, say
@@ -258,7 +259,7 @@ class ServerBox(QGroupBox):
 
 
 class Screen(QWidget):
-    """The three boxes in a scroll area, so nothing is cut off on a small screen."""
+    """The boxes (backup and restore for supervisors) in a scroll area, so nothing is cut off on a small screen."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,6 +279,9 @@ class Screen(QWidget):
         top.addWidget(self.policy, 1)
         column.addLayout(top)
         column.addWidget(self.server)
+        if session.is_supervisor:  # backup and restore (issue 9): supervisors only; the core checks too
+            self.backup = BackupBox(session)
+            column.addWidget(self.backup)
         column.addStretch(1)
         content.setMaximumWidth(1100)
         scroll = QScrollArea()
