@@ -88,6 +88,12 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
         "--data-dir", type=folder, help="store folder (default: FIELDAPP_DATA_DIR or the user data folder)"
     )
     parser.add_argument("--user", help="acting user (default: FIELDAPP_USER)")
+    parser.add_argument(  # run by the program entry point (ui/main.py, ui/selftest.py) before any command
+        "--self-test",
+        action="store_true",
+        help="given alone: check this installation (crypto, SQLite, Qt, region data, translations, an "
+        "encrypted write and read), one line per check, exit 0 or 1",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     init = commands.add_parser("init", help="create the store and its first supervisor", description=PASSPHRASE_RULE)

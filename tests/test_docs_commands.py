@@ -41,6 +41,7 @@ PLACEHOLDERS = {
     "DEVICE_ID": "0190c0de-0000-7000-8000-000000000000",
     "RECORD_ID": "01a2238c",
     "PORT": "8765",
+    "BACKUP": "laptop.fabackup",  # `backup` writes it outside the data folder, `restore` reads it back
 }
 
 
@@ -231,11 +232,21 @@ def _fill_in(args: list[str], tmp_path: Path, server, state: dict[str, str]) -> 
             word = "changes.json"
         elif word == PLACEHOLDERS["FILE"] and previous == "--out":
             word = "export.csv"
+        elif word == PLACEHOLDERS["FILE"] and args[0] == "provision":
+            word = _provisioning_file(tmp_path, server)
         filled.append(word)
     if args[0] == "list":  # the synopsis's example state and search find the registered records
         filled[filled.index("--status") + 1] = "pending"
         filled[filled.index("--search") + 1] = str(applicant(0, OFFICE)["full_name"]).split()[0]
     return filled
+
+
+def _provisioning_file(tmp_path: Path, server) -> str:  # type: ignore[no-untyped-def]
+    """A fresh file from `fieldapp-server provision` (the laptop deletes it once used)."""
+    out = tmp_path / "provisioning.json"
+    done = server.admin("provision", "--office", OFFICE, "--out", str(out), "--server-url", server.url)
+    assert done.returncode == 0, done.stderr
+    return str(out)
 
 
 def _remember(args: list[str], out: str, state: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_NO_DISPLAY = 2
+EXIT_USAGE = 2  # e.g. `fieldapp demo` without the server extra (docs/cli.md)
 _GLOBAL_OPTIONS = {"--data-dir", "--user"}
 
 
@@ -35,6 +36,8 @@ def _cli(argv: Sequence[str] | None) -> int:
     command, data_dir = _command_and_data_dir(args)
     if command is None and not any(a in ("-h", "--help", "--version") for a in args):
         return _open_app(data_dir)
+    if command == "demo" and _demo_unavailable(args):
+        return EXIT_USAGE
     if command == "demo" and "--headless" not in args:
         return _open_app(data_dir, demo=True)
     from sync.cli import main as cli_main
@@ -45,7 +48,18 @@ def _cli(argv: Sequence[str] | None) -> int:
 def gui() -> int:
     """The windowed entry point (no console window on Windows)."""
     command, data_dir = _command_and_data_dir(sys.argv[1:])
+    if command == "demo" and _demo_unavailable(sys.argv[1:]):
+        return EXIT_USAGE
     return _open_app(data_dir, demo=command == "demo")
+
+
+def _demo_unavailable(args: list[str]) -> bool:
+    """The demo runs a central server, whose packages a laptop install leaves out (the server extra)."""
+    if any(a in ("-h", "--help") for a in args):
+        return False
+    from sync.extras import refuse_without_server
+
+    return refuse_without_server("fieldapp demo")
 
 
 def _command_and_data_dir(args: list[str]) -> tuple[str | None, Path | None]:

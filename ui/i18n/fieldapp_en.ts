@@ -84,6 +84,73 @@
     </message>
 </context>
 <context>
+    <name>BackupBox</name>
+    <message>
+        <source>Cadangan</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>Simpan cadangan terenkripsi di luar laptop ini (flashdisk atau disk lain). Cadangan hanya bisa dibuka dengan kata sandi supervisor.</source>
+        <translation>Keep an encrypted backup off this laptop (a USB stick or another disk). A backup opens only with a supervisor&apos;s passphrase.</translation>
+    </message>
+    <message>
+        <source>Cadan&amp;gkan…</source>
+        <translation>Back &amp;up…</translation>
+    </message>
+    <message>
+        <source>&amp;Pulihkan dari cadangan…</source>
+        <translation>Restore &amp;from backup…</translation>
+    </message>
+    <message>
+        <source>Simpan cadangan</source>
+        <translation>Save backup</translation>
+    </message>
+    <message>
+        <source>Cadangan fieldapp (*.fabackup)</source>
+        <translation>fieldapp backups (*.fabackup)</translation>
+    </message>
+    <message>
+        <source>Membuat cadangan…</source>
+        <translation>Making the backup…</translation>
+    </message>
+    <message>
+        <source>Cadangan disimpan ke {0}.</source>
+        <translation>Backup saved to {0}.</translation>
+    </message>
+    <message>
+        <source>Pilih cadangan</source>
+        <translation>Choose a backup</translation>
+    </message>
+    <message>
+        <source>Cadangan fieldapp (*.fabackup);;Semua (*)</source>
+        <translation>fieldapp backups (*.fabackup);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Pulihkan dari cadangan</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>Memeriksa cadangan…</source>
+        <translation>Checking the backup…</translation>
+    </message>
+    <message>
+        <source>Memulihkan dari cadangan…</source>
+        <translation>Restoring from the backup…</translation>
+    </message>
+    <message>
+        <source>Data dipulihkan dari cadangan {0}.</source>
+        <translation>Data restored from the backup of {0}.</translation>
+    </message>
+    <message>
+        <source>Penyimpanan sebelumnya disimpan sebagai {0}.</source>
+        <translation>The previous store is kept as {0}.</translation>
+    </message>
+    <message>
+        <source>Silakan masuk lagi.</source>
+        <translation>Please log in again.</translation>
+    </message>
+</context>
+<context>
     <name>BarChart</name>
     <message>
         <source>Grafik pendaftaran per hari</source>
@@ -117,6 +184,10 @@
         <translation>Next</translation>
     </message>
     <message>
+        <source>Berkas penyiapan TI tidak dipakai: {0}. Lanjutkan tanpa berkas itu.</source>
+        <translation>The IT provisioning file is not used: {0}. Carry on without it.</translation>
+    </message>
+    <message>
         <source>Supervisor pertama dan kantor</source>
         <translation>First supervisor and office</translation>
     </message>
@@ -147,6 +218,10 @@
     <message>
         <source>Kantor (&amp;desa/kelurahan) tempat laptop ini dipakai</source>
         <translation>Office (&amp;desa/kelurahan) where this laptop is used</translation>
+    </message>
+    <message>
+        <source>Kantor dan server pusat ditetapkan oleh berkas penyiapan dari petugas TI.</source>
+        <translation>The office and the central server are set by the provisioning file from the IT officer.</translation>
     </message>
     <message>
         <source>Buat penyimpanan terenkripsi</source>
@@ -187,6 +262,18 @@
     <message>
         <source>Daftarkan perangkat</source>
         <translation>Register device</translation>
+    </message>
+    <message>
+        <source>Server pusat</source>
+        <translation>Central server</translation>
+    </message>
+    <message>
+        <source>Laptop ini didaftarkan ke server pusat {0} dengan kode sekali pakai dari berkas penyiapan TI. Tanpa internet sekarang? Lewati saja: perangkat dapat didaftarkan nanti di menu Pengaturan.</source>
+        <translation>This laptop is being registered with the central server {0} using the one-time code from the IT provisioning file. No internet right now? Just skip: the device can be registered later in the Settings menu.</translation>
+    </message>
+    <message>
+        <source>Coba lagi</source>
+        <translation>Try again</translation>
     </message>
     <message>
         <source>(belum ditentukan)</source>
@@ -959,6 +1046,29 @@
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Pulihkan dari cadangan</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>Data di laptop ini akan diganti dengan isi cadangan. Penyimpanan saat ini tidak dihapus: disimpan di samping sebagai berkas terpisah. Setelah itu aplikasi terkunci dan semua pengguna masuk lagi.</source>
+        <translation>The data on this laptop will be replaced by the backup&apos;s. The current store is not deleted: it is kept beside it as a separate file. The app then locks and everyone logs in again.</translation>
+    </message>
+    <message>
+        <source>&amp;Pulihkan</source>
+        <translation>&amp;Restore</translation>
+    </message>
+    <message>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>&amp;Kata sandi Anda di cadangan itu</source>
+        <translation>Your &amp;passphrase in that backup</translation>
+    </message>
+</context>
+<context>
     <name>Screen</name>
     <message>
         <source>Daftar Pendaftar</source>
@@ -1310,7 +1420,7 @@ This export is recorded in the audit log. Continue?</translation>
     </message>
     <message>
         <source>Kode pemulihan laptop ini dibuat sebelum kunci supervisor ada: kode itu hanya membuka data, tidak mengembalikan hak supervisor. Buat kode pemulihan baru dan simpan di tempat terkunci.</source>
-        <translation>This laptop's recovery code predates the supervisor key: it opens the data but does not give supervisor rights back. Make a new recovery code and keep it locked away.</translation>
+        <translation>This laptop&apos;s recovery code predates the supervisor key: it opens the data but does not give supervisor rights back. Make a new recovery code and keep it locked away.</translation>
     </message>
     <message>
         <source>Buat kode &amp;pemulihan baru</source>
