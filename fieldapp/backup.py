@@ -144,6 +144,11 @@ def write_backup(store: Store, out: Path) -> dict[str, object]:
     """Write an encrypted, self-checking backup of `store` to `out` (supervisor; audited); its header."""
     store._require("supervisor")
     _refuse_inside_data_folder(store.path.parent, out)
+    if Path(out).exists():  # the last good backup on a stick must not be replaced by a bad one
+        raise UsageError(
+            "the backup file already exists; choose a new name (an older backup is never overwritten)",
+            "berkas cadangan sudah ada; pilih nama baru (cadangan lama tidak pernah ditimpa)",
+        )
     image = _snapshot(store._conn)
     header = _header(store._conn, store.path)
     blob = seal(header, image, store._unlocked_key())
@@ -328,8 +333,17 @@ class Restored:
     kept_aside: Path | None  # the store it replaced, or None if there was none
 
 
+class RestoreWouldLoseWork(UsageError):
+    """The current store is another laptop's, or holds queued work the backup lacks."""
+
+
 def restore(
-    data_dir: Path, source: Path, name: str, passphrase: str, before_replace: Callable[[], None] | None = None
+    data_dir: Path,
+    source: Path,
+    name: str,
+    passphrase: str,
+    before_replace: Callable[[], None] | None = None,
+    replace_anyway: bool = False,
 ) -> Restored:
     """Check the backup whole, put it in place of the store (the old one kept aside), declare the restore.
 
@@ -341,6 +355,8 @@ def restore(
 
     opened = open_backup(_read(source), name, passphrase)
     check_image(opened, name, passphrase)
+    if not replace_anyway:
+        _refuse_losing_work(Path(data_dir) / STORE_FILE, opened)
     if before_replace is not None:
         before_replace()
     data_dir = Path(data_dir)
@@ -357,6 +373,53 @@ def restore(
         store.close()
     log.info("store restored from a backup of schema %s", opened.header.get("schema"))
     return Restored(opened.header, aside)
+
+
+def _refuse_losing_work(current: Path, opened: OpenedBackup) -> None:
+    """Refuse (unless told to replace anyway) a restore over another store, or over unsent work.
+
+    A backup of laptop A restored over laptop B would put B's queue aside unsent, and give B
+    A's device (the server would then flag A). Queued versions the backup does not hold would
+    never reach the server. Both are said, with the count, before anything is replaced.
+    """
+    if not current.exists():
+        return
+    try:
+        conn = sqlite3.connect(f"{current.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # too broken to read: restoring is the remedy
+    try:
+        store_id = keyring.get_meta(conn, "store_id")
+        unsent = conn.execute("SELECT record_id, version FROM outbox WHERE sent_at IS NULL").fetchall()
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+    if store_id != opened.header.get("store_id"):
+        raise RestoreWouldLoseWork(
+            "this backup is of another store (another laptop's, or a store made again): restoring it here puts this "
+            "store aside and gives this laptop the other one's identity; if that is what you want, run again with "
+            "--replace",
+            "cadangan ini milik penyimpanan lain (laptop lain, atau penyimpanan yang dibuat ulang): memulihkannya di "
+            "sini menyingkirkan penyimpanan ini; jika memang itu maksudnya, ulangi dengan --replace",
+        )
+    missing = len(set(map(tuple, unsent)) - _versions_in(opened.image))
+    if missing:
+        raise RestoreWouldLoseWork(
+            f"{missing} version(s) queued in the current store were never sent and are not in this backup: sync first, "
+            "or run again with --replace to keep them only in the store put aside",
+            f"{missing} versi di penyimpanan sekarang belum terkirim dan tidak ada di cadangan ini: sinkronkan dulu, "
+            "atau ulangi dengan --replace (versi itu hanya tersimpan di penyimpanan yang disingkirkan)",
+        )
+
+
+def _versions_in(image: bytes) -> set[tuple[str, int]]:
+    memory = sqlite3.connect(":memory:")
+    try:
+        memory.deserialize(image)
+        return {(row[0], row[1]) for row in memory.execute("SELECT record_id, version FROM record_versions")}
+    finally:
+        memory.close()
 
 
 def _read(source: Path) -> bytes:
@@ -464,7 +527,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from fieldapp.cli_io import passphrase, user_name
 
     name = user_name(args.user)
-    restored = restore(args.data_dir, args.backup_file, name, passphrase())
+    restored = restore(args.data_dir, args.backup_file, name, passphrase(), replace_anyway=args.replace)
     print(f"Restored the backup made {restored.header.get('created_at')} (schema {restored.header.get('schema')}).")
     if restored.kept_aside is not None:
         print(f"The store it replaced is kept as {restored.kept_aside}.")

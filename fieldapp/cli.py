@@ -184,6 +184,11 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
 
     restore = commands.add_parser("restore", help="replace the store with a backup, after checking it (supervisor)")
     restore.add_argument("backup_file", metavar="IN", type=folder, help="the backup file to restore")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="restore even over another store, or over unsent versions the backup lacks (kept in the store put aside)",
+    )
     restore.set_defaults(run=cmd_restore)
 
     diagnostics = commands.add_parser("diagnostics", help="write a support bundle (zip) without personal data")
@@ -271,7 +276,9 @@ def _run(command: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         _report_invalid(exc, getattr(args, "json", False))
         return exc.exit_code
     except FieldappError as exc:
-        log.info("%s: %s", type(exc).__name__, exc.message_en)
+        # The kind and the exit code only: a message may repeat a typed user name, or a name
+        # someone typed in the wrong box, and the log goes into support bundles.
+        log.info("%s (exit %d) in '%s'", type(exc).__name__, exc.exit_code, args.command)
         print(f"fieldapp: {exc.message_en}", file=sys.stderr)
         if getattr(args, "json", False) and not exc.answered_on_stdout:  # asked for JSON: errors too
             emit_json({"errors": [_error_dict(exc)]})

@@ -214,7 +214,7 @@ class Store(SyncSide, UsersSide):
             if wrong:
                 self._audit("tamper_detected", detail=wrong)
         if wrong:
-            log.warning("at login: %s", wrong)
+            log.warning("at login: tampering detected (the audit log names it)")
         return self.user
 
     def _active_user(self, name: str) -> User:
@@ -274,7 +274,7 @@ class Store(SyncSide, UsersSide):
                     if counted.failed_attempts < users.HARD_LOCK_ATTEMPTS
                     else "until_reset",
                 )
-        log.warning("failed login for %s (attempt %d)", name, counted.failed_attempts)
+        log.warning("failed login (attempt %d in a row)", counted.failed_attempts)  # no name: it may be anything typed
         locked = self._lockout(counted, now)
         if locked is not None:
             return locked

@@ -40,7 +40,8 @@ def _version_of(path: Path) -> int:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    """Every file and its bytes, but SQLite's -shm (a shared-memory index it remakes on any read)."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.endswith("-shm")}
 
 
 # -- the automatic copy before an upgrade ---------------------------------------------------------
@@ -150,7 +151,13 @@ def test_backup_then_restore_brings_everything_back(filled: Store, data_dir: Pat
         later.login(SUPERVISOR, SUPERVISOR_PASS)
         assert "backup" in {e.action for e in later.audit_log(2)}
         later.register([applicant(7, OFFICE)])
-    restored = cli("restore", str(out))
+    before = (data_dir / STORE_FILE).read_bytes()
+    refused = cli("restore", str(out))  # the record saved since was never sent: said, nothing replaced
+    assert refused.code == 2 and "1 version(s) queued" in refused.err and "--replace" in refused.err
+    assert (data_dir / STORE_FILE).read_bytes() == before and not list(data_dir.glob("*.replaced-*"))
+    again = cli("backup", str(out))  # an older backup is never overwritten
+    assert again.code == 2 and "already exists" in again.err and out.read_bytes() == sealed
+    restored = cli("restore", str(out), "--replace")
     assert restored.code == 0, restored.err
     assert "kept as" in restored.out
     aside = list(data_dir.glob(f"{STORE_FILE}.replaced-*"))
@@ -183,6 +190,19 @@ def test_restore_onto_a_laptop_without_a_store(filled: Store, tmp_path: Path, cl
     with Store.open(new_laptop) as back:
         back.login(SUPERVISOR, SUPERVISOR_PASS)
         assert back.count() == 3 and back.restore_declared()
+
+
+def test_a_backup_of_another_laptop_is_not_restored_over_this_one_unasked(filled: Store, tmp_path: Path, cli) -> None:
+    filled.close()
+    out = tmp_path / "a.fabackup"
+    assert cli("backup", str(out)).code == 0
+    other = tmp_path / "laptop-b"
+    Store.create(other, SUPERVISOR, SUPERVISOR_PASS, OFFICE)[0].close()
+    before = (other / STORE_FILE).read_bytes()
+    refused = cli("restore", str(out), env={"FIELDAPP_DATA_DIR": str(other)})
+    assert refused.code == 2 and "another store" in refused.err
+    assert (other / STORE_FILE).read_bytes() == before
+    assert cli("restore", str(out), "--replace", env={"FIELDAPP_DATA_DIR": str(other)}).code == 0
 
 
 def _tampered(blob: bytes, how: str) -> bytes:
@@ -345,6 +365,9 @@ def _restore_setup(qtbot, data_dir: Path, tmp_path: Path, app_sessions, monkeypa
     monkeypatch.setattr(screen.backup, "choose_restore_path", lambda: out)
     monkeypatch.setattr(screen.backup, "ask_passphrase", lambda: secret)
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text, *_a: shown.append(text)))
+    asked: list[str] = []  # the record saved after the backup is unsent: the app asks before replacing
+    monkeypatch.setattr(screen.backup, "confirm_replace", lambda reason: asked.append(reason) or True)
+    screen.asked = asked
     return session, screen, shown
 
 
@@ -355,6 +378,7 @@ def test_the_restore_button_restores_locks_and_keeps_the_old_store(
     box = screen.backup
     with qtbot.waitSignal(session.locked, timeout=30_000):
         box.restore_button.click()
+    assert len(screen.asked) == 1 and "1 versi" in screen.asked[0]
     assert shown and "Silakan masuk lagi" in shown[0]
     assert session.user is None and session.lanes.store is None
     with Store.open(data_dir) as back:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from conftest import OFFICE, SUPERVISOR, SUPERVISOR_PASS
+from conftest import OFFICE, SUPERVISOR, SUPERVISOR_PASS, run_process
 
 from fieldapp.nik import encode_birth
 from fieldapp.store import Store
@@ -97,3 +97,16 @@ def test_the_scan_itself_finds_plaintext(tmp_path: Path) -> None:
     """Guard against a scanner that could never fail."""
     (tmp_path / "a.log").write_bytes("x Markername Qwxzv1 y".encode("utf-16-le"))
     assert "a.log: 'Markername Qwxzv1' (utf-16-le)" in leaks(tmp_path, ["Markername Qwxzv1"])
+
+
+def test_a_name_typed_as_the_user_never_reaches_the_log(data_dir: Path) -> None:
+    """Someone types an applicant's name or NIK into the user box: refused, and not logged (the
+    log goes into support bundles)."""
+    Store.create(data_dir, SUPERVISOR, SUPERVISOR_PASS, OFFICE)[0].close()
+    for typed in ("Zqxmarker Budiwati", "3216015501900001"):
+        done = run_process(["list"], data_dir, user=typed)
+        assert done.returncode in (2, 3), done.stderr
+        done = run_process(["list"], data_dir, user=SUPERVISOR, passphrase="wrong passphrase for " + typed)
+        assert done.returncode == 3
+    assert leaks(data_dir, ["Zqxmarker", "Budiwati", "3216015501900001"]) == []
+    assert any((data_dir / "logs").iterdir())  # the refusals were logged, without the names

@@ -248,6 +248,27 @@ def test_the_server_refuses_a_bad_provisioning_request_before_making_a_code(tmp_
         assert not out.exists()
 
 
+def test_an_unwritable_out_file_wastes_no_code(tmp_path: Path) -> None:
+    """Review: the code was made before the file was opened, and stayed live for a week unused."""
+    import sqlite3
+
+    db = tmp_path / "central.sqlite3"
+    server = ServerProcess(f"sqlite:///{db}", tmp_path / "server")
+    done = server.admin(
+        "provision",
+        "--office",
+        OFFICE,
+        "--out",
+        str(tmp_path / "missing" / "p.json"),
+        "--server-url",
+        "https://x.example",
+    )
+    assert done.returncode == 2 and "no code was made" in done.stderr, done.stderr
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM enrol_codes").fetchone()[0] == 0
+
+
 def test_the_wizard_finds_the_file_beside_the_app_in_the_data_folder_or_named(tmp_path: Path, monkeypatch) -> None:
     import sys
 

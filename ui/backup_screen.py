@@ -152,18 +152,36 @@ class BackupBox(QGroupBox):
         say(self.message, self.tr("Memeriksa cadangan…"), ok=True)
         self.store_closed = False
         self.session.stop_sync(wait_s=15.0)  # the sync thread's connection goes before the file does
-        self.session.op(self, lambda ctx: self._restore_on_lane(ctx, path, name, secret)).with_progress(
-            self.tr("Memulihkan dari cadangan…")
-        ).success(self._restored).failure(self._restore_failed).run()
+        self._run_restore(path, name, secret, replace_anyway=False)
 
-    def _restore_on_lane(self, ctx: Context, path: Path, name: str, secret: str) -> backup.Restored:
+    def _run_restore(self, path: Path, name: str, secret: str, replace_anyway: bool) -> None:
+        self.session.op(self, lambda ctx: self._restore_on_lane(ctx, path, name, secret, replace_anyway)).with_progress(
+            self.tr("Memulihkan dari cadangan…")
+        ).success(self._restored).failure(lambda exc: self._restore_failed(exc, path, name, secret)).run()
+
+    def confirm_replace(self, reason: str) -> bool:
+        """Asked when the backup is another store's, or lacks unsent work: the reason, then yes or no."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Pulihkan dari cadangan"),
+            reason + "\n\n" + self.tr("Tetap pulihkan? Penyimpanan sekarang disimpan di samping, tidak dihapus."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _restore_on_lane(
+        self, ctx: Context, path: Path, name: str, secret: str, replace_anyway: bool = False
+    ) -> backup.Restored:
         def close_store() -> None:
             if ctx.store is not None:
                 ctx.store.close()
             self.session.lanes.store = None
             self.store_closed = True
 
-        return backup.restore(self.session.data_dir, path, name, secret, before_replace=close_store)
+        return backup.restore(
+            self.session.data_dir, path, name, secret, before_replace=close_store, replace_anyway=replace_anyway
+        )
 
     def _restored(self, restored: backup.Restored) -> None:
         self._busy(False)
@@ -175,8 +193,13 @@ class BackupBox(QGroupBox):
         self.session.lock()  # first: nothing may reach the closed store while the message is up
         QMessageBox.information(window, title, text)
 
-    def _restore_failed(self, exc: BaseException) -> None:
-        """Refused by a check: the app goes on. Failed after its store closed: say why, then log in again."""
+    def _restore_failed(self, exc: BaseException, path: Path, name: str, secret: str) -> None:
+        """Refused by a check: the app goes on (or, for another store or unsent work, asks whether to
+        replace anyway). Failed after its store closed: say why, then log in again."""
+        asked = isinstance(exc, backup.RestoreWouldLoseWork) and not self.store_closed
+        if asked and self.confirm_replace(message_for(exc)):
+            self._run_restore(path, name, secret, replace_anyway=True)
+            return
         if not self.store_closed:
             self._refused(exc)
             self.session.start_sync()

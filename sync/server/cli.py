@@ -335,8 +335,14 @@ def cmd_provision(args: argparse.Namespace, engine: object) -> int:
     document = _provisioning_document(args)
     if args.out.exists():
         raise admin.AdminError(f"--out: {args.out} exists already; it is never overwritten (choose another name)")
-    document["enrol_code"] = admin.new_enrol_code(engine, args.office, args.ttl_hours)  # type: ignore[arg-type]
-    _write_private(args.out, json.dumps(document, indent=2) + "\n")
+    descriptor = _open_private(args.out)  # before the code: an unwritable --out wastes none
+    try:
+        document["enrol_code"] = admin.new_enrol_code(engine, args.office, args.ttl_hours)  # type: ignore[arg-type]
+    except BaseException:
+        os.close(descriptor)
+        args.out.unlink(missing_ok=True)
+        raise
+    _write_private(descriptor, args.out, json.dumps(document, indent=2) + "\n")
     print(
         f"Provisioning file {args.out} written for office {document['office']}: its code works once, "
         f"for {args.ttl_hours:g} h. Hand it over privately; the laptop deletes it once used."
@@ -376,14 +382,18 @@ def _read_pem(path: Path) -> str:
         raise admin.AdminError("--ca-file: must be PEM certificate text") from None
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Mode 0600 from the first byte, and never over an existing file (O_EXCL)."""
+def _open_private(path: Path) -> int:
+    """The new file, mode 0600 from the first byte, never over an existing one (O_EXCL)."""
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise admin.AdminError(f"--out: {path} exists already; it is never overwritten") from None
     except OSError as exc:
-        raise admin.AdminError(f"--out: cannot write {path}: {_os_reason(exc)}; the code made is unused") from None
+        raise admin.AdminError(f"--out: cannot write {path}: {_os_reason(exc)}; no code was made") from None
+
+
+def _write_private(descriptor: int, path: Path, text: str) -> None:
+    """Write the opened file whole, or remove it (a half-written file with a code in it must not stay)."""
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -138,6 +138,10 @@
         <translation>Restoring from the backup…</translation>
     </message>
     <message>
+        <source>Tetap pulihkan? Penyimpanan sekarang disimpan di samping, tidak dihapus.</source>
+        <translation>Restore anyway? The current store is kept aside, not deleted.</translation>
+    </message>
+    <message>
         <source>Data dipulihkan dari cadangan {0}.</source>
         <translation>Data restored from the backup of {0}.</translation>
     </message>
