@@ -15,7 +15,6 @@ network half of enrolment is handed in by the program (`sync.cli`).
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from fieldapp.addresses import is_loopback
 from fieldapp.errors import AuthError, FieldappError, NotPermitted, UsageError, describe_os_error, disk_problem
 from fieldapp.messages import shown
 from fieldapp.settings import AUTO_LOCK_RANGE, Settings
@@ -105,22 +105,13 @@ def _server_url(value: object) -> str:
             "must not hold a user name, password, query or fragment",
             "tidak boleh memuat nama pengguna, kata sandi, kueri atau fragmen",
         )
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback(host):
         raise ProvisioningInvalid(
             "server_url",
             "plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https",
             "http biasa hanya boleh ke mesin ini; gunakan https",
         )
     return url.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _office(value: object) -> str:

@@ -7,7 +7,6 @@ knowing HTTP. Plain HTTP is allowed only to a loopback address (development and 
 from __future__ import annotations
 
 import gzip
-import ipaddress
 import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 import pydantic
 import requests
 
+from fieldapp.addresses import is_loopback
 from fieldapp.errors import UsageError
 from sync import protocol
 from sync.errors import (
@@ -44,21 +44,12 @@ def check_server_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise InsecureServer(f"not a server URL: {url!r}", f"bukan alamat server: {url!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InsecureServer(
             "plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https",
             "http biasa hanya boleh ke mesin ini (127.0.0.1, ::1, localhost); gunakan https",
         )
     return url.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class SyncClient:
