@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import OFFICE, SUPERVISOR, SUPERVISOR_PASS, run_process
 from test_tls import make_ca_and_server_cert
 
+from fieldapp.store import Store
 from sync import client as client_module
 from sync import protocol
 from sync.client import SyncClient
@@ -186,3 +188,33 @@ def test_a_ca_bundle_from_the_environment_does_not_replace_the_trust(
         pinned = SyncClient(server_url, TOKEN, ca_file=str(ca))  # a CA pinned at enrolment still works
         assert isinstance(pinned.health(), protocol.Health)
         pinned.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://[::1]:8000", True),
+        ("http://localhost:8000", True),
+        ("https://prakerja.example.go.id", True),
+        ("http://prakerja.example.go.id", False),
+        ("http://10.0.0.5:8000", False),
+        ("http://127.0.0.1.example.com", False),
+        ("ftp://127.0.0.1", False),
+    ],
+)
+def test_plain_http_only_to_this_machine(url: str, allowed: bool) -> None:
+    from sync.client import check_server_url
+    from sync.errors import InsecureServer
+
+    if allowed:
+        assert check_server_url(url) == url
+    else:
+        with pytest.raises(InsecureServer):
+            check_server_url(url)
+
+
+def test_enrolling_over_plain_http_to_another_machine_sends_nothing(data_dir: Path) -> None:
+    Store.create(data_dir, SUPERVISOR, SUPERVISOR_PASS, OFFICE)[0].close()
+    done = run_process(["enroll", "--server", "http://10.0.0.5:8000", "--code", "AAAA-BBBB-CCCC-DDDD"], data_dir)
+    assert done.returncode == 2 and "https" in done.stderr, done.stderr
