@@ -91,7 +91,7 @@ def test_the_zip_has_every_part_and_no_personal_data(synced_laptop, tmp_path: Pa
     assert set(runs[0]) == {"at", "counts", "ended_in_error"}  # times and counts only: not who, not error text
     self_test = parts["self-test.txt"].decode()
     assert "ok   store" in self_test and "exit 0" in self_test, self_test
-    assert b"wrong passphrase" in parts["logs/fieldapp.log"]
+    assert b"AuthError (exit 3)" in parts["logs/fieldapp.log"]  # the refused login, by kind only
 
 
 def test_without_a_login_the_zip_has_what_the_file_tells_and_says_what_is_missing(
