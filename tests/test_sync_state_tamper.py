@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +37,18 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
+def enrolled(tmp_path: Path) -> Iterator[tuple[ServerProcess, Laptop]]:
+    """A reference server on loopback and a laptop enrolled with it; the server stops after."""
+    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
+        assert laptop.enroll(server).returncode == 0
+        yield server, laptop
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def attacker() -> tuple[str, list[str]]:
     """An HTTP server on loopback that records every request it gets."""
     seen: ClassVar[list[str]] = []
@@ -51,43 +64,33 @@ def attacker() -> tuple[str, list[str]]:
     ("key", "value"),
     [("server_url", None), ("ca_file", "/tmp/attacker-ca.pem"), ("device_id", "0190c0de-0000-7000-8000-000000000000")],
 )
-def test_edited_sync_settings_stop_sync_and_send_nothing(tmp_path: Path, attacker, key: str, value: str | None) -> None:
+def test_edited_sync_settings_stop_sync_and_send_nothing(enrolled, attacker, key: str, value: str | None) -> None:
     url, seen = attacker
-    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
-    try:
-        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
-        assert laptop.enroll(server).returncode == 0
-        laptop.register([applicant(i, OFFICE) for i in range(3)])
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:  # all it takes is sqlite3
-            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (value or url, key))
-        synced = laptop.run("sync")
-        assert synced.returncode == 4, synced.stderr
-        assert "changed outside fieldapp" in synced.stderr and "nothing was sent" in synced.stderr
-        assert seen == [] and server.stats()["records"] == 0
-        audit = json.loads(laptop.run("audit", "--json").stdout)
-        assert "tamper_detected" in [entry["action"] for entry in audit]
-        again = laptop.enroll(server)  # the remedy the message gives
-        assert again.returncode == 0, again.stderr
-        assert laptop.run("sync").returncode == 0 and server.stats()["records"] == 3
-    finally:
-        server.stop()
+    server, laptop = enrolled
+    laptop.register([applicant(i, OFFICE) for i in range(3)])
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:  # all it takes is sqlite3
+        conn.execute("UPDATE meta SET value = ? WHERE key = ?", (value or url, key))
+    synced = laptop.run("sync")
+    assert synced.returncode == 4, synced.stderr
+    assert "changed outside fieldapp" in synced.stderr and "nothing was sent" in synced.stderr
+    assert seen == [] and server.stats()["records"] == 0
+    audit = json.loads(laptop.run("audit", "--json").stdout)
+    assert "tamper_detected" in [entry["action"] for entry in audit]
+    again = laptop.enroll(server)  # the remedy the message gives
+    assert again.returncode == 0, again.stderr
+    assert laptop.run("sync").returncode == 0 and server.stats()["records"] == 3
 
 
-def test_a_laptop_enrolled_before_the_sealed_copy_is_sealed_on_its_next_sync(tmp_path: Path) -> None:
-    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
-    try:
-        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
-        assert laptop.enroll(server).returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
-            _as_an_older_fieldapp_left_it(conn)
-            conn.execute("DELETE FROM meta WHERE key = 'enrolment_sealed'")
-        assert laptop.run("sync").returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
-            assert conn.execute("SELECT 1 FROM meta WHERE key = 'enrolment_sealed'").fetchone()
-            conn.execute("UPDATE meta SET value = 'https://elsewhere.example' WHERE key = 'server_url'")
-        assert laptop.run("sync").returncode == 4
-    finally:
-        server.stop()
+def test_a_laptop_enrolled_before_the_sealed_copy_is_sealed_on_its_next_sync(enrolled) -> None:
+    _server, laptop = enrolled
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+        _as_an_older_fieldapp_left_it(conn)
+        conn.execute("DELETE FROM meta WHERE key = 'enrolment_sealed'")
+    assert laptop.run("sync").returncode == 0
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+        assert conn.execute("SELECT 1 FROM meta WHERE key = 'enrolment_sealed'").fetchone()
+        conn.execute("UPDATE meta SET value = 'https://elsewhere.example' WHERE key = 'server_url'")
+    assert laptop.run("sync").returncode == 4
 
 
 @pytest.mark.parametrize(
@@ -97,62 +100,47 @@ def test_a_laptop_enrolled_before_the_sealed_copy_is_sealed_on_its_next_sync(tmp
         "INSERT INTO outbox (record_id, version, enqueued_at) SELECT record_id, version, enqueued_at FROM outbox",
     ],
 )
-def test_a_queue_edited_in_the_file_stops_sync_and_sends_nothing(tmp_path: Path, edit: str) -> None:
-    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
-    try:
-        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
-        assert laptop.enroll(server).returncode == 0
-        laptop.register([applicant(i, OFFICE) for i in range(3)])
-        assert laptop.run("sync").returncode == 0
-        pushes_before = server.stats()
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
-            conn.execute(edit)
-        synced = laptop.run("sync")
-        assert synced.returncode == 4 and "sync queue" in synced.stderr, synced.stderr
-        assert server.stats() == pushes_before
-        audit = json.loads(laptop.run("audit", "--json").stdout)
-        assert [e["detail"] for e in audit if e["action"] == "tamper_detected"] == ["a sync queue entry fails its MAC"]
-    finally:
-        server.stop()
+def test_a_queue_edited_in_the_file_stops_sync_and_sends_nothing(enrolled, edit: str) -> None:
+    server, laptop = enrolled
+    laptop.register([applicant(i, OFFICE) for i in range(3)])
+    assert laptop.run("sync").returncode == 0
+    pushes_before = server.stats()
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+        conn.execute(edit)
+    synced = laptop.run("sync")
+    assert synced.returncode == 4 and "sync queue" in synced.stderr, synced.stderr
+    assert server.stats() == pushes_before
+    audit = json.loads(laptop.run("audit", "--json").stdout)
+    assert [e["detail"] for e in audit if e["action"] == "tamper_detected"] == ["a sync queue entry fails its MAC"]
 
 
-def test_an_edited_pull_cursor_stops_sync(tmp_path: Path) -> None:
+def test_an_edited_pull_cursor_stops_sync(enrolled) -> None:
     """A cursor moved forward would hide the server's verdicts from the laptop for good."""
-    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
-    try:
-        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
-        assert laptop.enroll(server).returncode == 0
-        laptop.register([applicant(i, OFFICE) for i in range(2)])
-        assert laptop.run("sync").returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
-            assert conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor_sealed'").fetchone()
-            assert not conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor'").fetchone()  # no plain copy
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('pull_cursor_sealed', ?)",
-                (b"FA\x01\x04" + bytes(40),),
-            )
-        synced = laptop.run("sync")
-        assert synced.returncode == 4, synced.stderr
-        audit = json.loads(laptop.run("audit", "--json").stdout)
-        assert "the pull cursor differs from its sealed copy" in [e["detail"] for e in audit]
-    finally:
-        server.stop()
+    _server, laptop = enrolled
+    laptop.register([applicant(i, OFFICE) for i in range(2)])
+    assert laptop.run("sync").returncode == 0
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+        assert conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor_sealed'").fetchone()
+        assert not conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor'").fetchone()  # no plain copy
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('pull_cursor_sealed', ?)",
+            (b"FA\x01\x04" + bytes(40),),
+        )
+    synced = laptop.run("sync")
+    assert synced.returncode == 4, synced.stderr
+    audit = json.loads(laptop.run("audit", "--json").stdout)
+    assert "the pull cursor differs from its sealed copy" in [e["detail"] for e in audit]
 
 
-def test_a_plain_cursor_from_before_is_sealed_at_the_upgrade(tmp_path: Path) -> None:
-    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
-    try:
-        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
-        assert laptop.enroll(server).returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
-            _as_an_older_fieldapp_left_it(conn)
-            conn.execute("INSERT INTO meta (key, value) VALUES ('pull_cursor', '0')")
-        assert laptop.run("sync").returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
-            assert conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor_sealed'").fetchone()
-            assert not conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor'").fetchone()
-    finally:
-        server.stop()
+def test_a_plain_cursor_from_before_is_sealed_at_the_upgrade(enrolled) -> None:
+    _server, laptop = enrolled
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+        _as_an_older_fieldapp_left_it(conn)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('pull_cursor', '0')")
+    assert laptop.run("sync").returncode == 0
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+        assert conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor_sealed'").fetchone()
+        assert not conn.execute("SELECT 1 FROM meta WHERE key = 'pull_cursor'").fetchone()
 
 
 @pytest.mark.parametrize(
@@ -165,21 +153,16 @@ def test_a_plain_cursor_from_before_is_sealed_at_the_upgrade(tmp_path: Path) -> 
         "DELETE FROM meta WHERE key = 'pull_cursor_sealed'; INSERT INTO meta VALUES ('pull_cursor', '999999999')",
     ],
 )
-def test_removing_a_sealed_copy_does_not_bring_back_the_plain_one(tmp_path: Path, edit: str) -> None:
-    server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server").start()
-    try:
-        laptop = Laptop(tmp_path / "laptop", OFFICE).init()
-        assert laptop.enroll(server).returncode == 0
-        laptop.register([applicant(i, OFFICE) for i in range(2)])
-        assert laptop.run("sync").returncode == 0
-        with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
-            conn.executescript(edit)
-        synced = laptop.run("sync")
-        assert synced.returncode == 4, synced.stderr
-        audit = json.loads(laptop.run("audit", "--json").stdout)
-        assert "tamper_detected" in [e["action"] for e in audit]
-    finally:
-        server.stop()
+def test_removing_a_sealed_copy_does_not_bring_back_the_plain_one(enrolled, edit: str) -> None:
+    _server, laptop = enrolled
+    laptop.register([applicant(i, OFFICE) for i in range(2)])
+    assert laptop.run("sync").returncode == 0
+    with sqlite3.connect(laptop.data_dir / STORE_FILE) as conn:
+        conn.executescript(edit)
+    synced = laptop.run("sync")
+    assert synced.returncode == 4, synced.stderr
+    audit = json.loads(laptop.run("audit", "--json").stdout)
+    assert "tamper_detected" in [e["action"] for e in audit]
 
 
 def _as_an_older_fieldapp_left_it(conn: sqlite3.Connection) -> None:
