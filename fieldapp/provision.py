@@ -431,6 +431,15 @@ class EnrolmentFailed(FieldappError):
         if isinstance(cause, AuthError):  # the code is used, expired or wrong: this file will not work again
             then = "ask IT for a new provisioning file and run 'fieldapp provision' with it (it logs in and enrols)"
             then_id = "minta berkas penyiapan baru ke petugas TI"
+        elif getattr(cause, "certificate_problem", False):  # the file's CA, most likely: running it again won't help
+            then = (
+                f"if this laptop is behind a hotspot's login page, log in there and run 'fieldapp provision {path}' "
+                "again; otherwise the CA in the file does not match the server: ask IT for a corrected file"
+            )
+            then_id = (
+                "jika laptop ini di balik halaman login hotspot, masuk dulu lalu jalankan penyiapan lagi; jika tidak, "
+                "CA di berkas tidak cocok dengan server: minta berkas yang sudah diperbaiki ke petugas TI"
+            )
         else:
             then = f"fix the cause and run 'fieldapp provision {path}' again (the file is kept; it logs in and enrols)"
             then_id = "perbaiki penyebabnya lalu jalankan penyiapan lagi (berkas disimpan)"

@@ -20,6 +20,7 @@ from sync import protocol
 from sync.errors import (
     AnchorMoved,
     BatchTooLarge,
+    CertificateUnverified,
     InsecureServer,
     NotEnrolled,
     OfficeMismatch,
@@ -167,7 +168,7 @@ class SyncClient:
             )
             content = _read_capped(response)  # decompressed as it comes; a damaged gzip raises here
         except requests.exceptions.SSLError:
-            raise Unreachable(
+            raise CertificateUnverified(
                 "the server's TLS certificate could not be verified (wrong CA, or a hotspot login page?)",
                 "sertifikat TLS server tidak dapat diverifikasi (CA salah, atau halaman login hotspot?)",
             ) from None

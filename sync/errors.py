@@ -33,6 +33,12 @@ class Unreachable(Transient):
     """The server could not be reached (the probe failed, or retries ran out)."""
 
 
+class CertificateUnverified(Unreachable):
+    """The server's TLS certificate did not verify: a wrong pinned CA, or a hotspot's login page."""
+
+    certificate_problem = True  # read by fieldapp.provision, which may not import sync
+
+
 class BatchTooLarge(Transient):
     """The server answered 413: send fewer records at a time."""
 

@@ -234,6 +234,18 @@ def test_an_unreachable_server_keeps_the_file_for_a_retry(tmp_path: Path) -> Non
     assert (tmp_path / "laptop" / "store.sqlite3").exists()
 
 
+def test_a_file_whose_ca_does_not_match_the_server_says_to_ask_for_a_new_file(
+    tls_server: ServerProcess, tmp_path: Path
+) -> None:
+    """Review: "fix the cause and run again" could not work when the cause is in the file itself."""
+    other_ca = make_ca_and_server_cert(tmp_path / "other-pki")[0]
+    file = make_file(tls_server, tmp_path / "p.json", "--ca-file", str(other_ca))
+    done = provision_laptop(tmp_path / "laptop", file)
+    assert done.returncode == 5, done.stderr
+    assert "could not be verified" in done.stderr and "ask IT for a corrected file" in done.stderr
+    assert file.exists() and devices(tls_server) == []
+
+
 def test_the_server_refuses_a_bad_provisioning_request_before_making_a_code(tmp_path: Path) -> None:
     server = ServerProcess(f"sqlite:///{tmp_path / 'central.sqlite3'}", tmp_path / "server")
     out = tmp_path / "p.json"
