@@ -55,6 +55,10 @@ ACTIONS = frozenset(
         "backup",
         "supervisor_key",
         "recovery_code",
+        "draft_start",
+        "draft_view",
+        "draft_discard",
+        "draft_purge",
     }
 )
 _GENESIS = bytes(32)

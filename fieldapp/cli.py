@@ -70,6 +70,19 @@ def positive_count(text: str) -> int:
     return value
 
 
+def day_count(text: str) -> int:
+    """A number of days for `drafts purge --older-than`: a whole number from 0."""
+    from fieldapp.store_drafts import MAX_PURGE_DAYS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number of days") from None
+    if not 0 <= value <= MAX_PURGE_DAYS:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_PURGE_DAYS}")
+    return value
+
+
 def folder(text: str) -> Path:
     """A path argument; an empty one is refused (it would silently mean the current folder)."""
     if not text.strip():
@@ -162,6 +175,17 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, type=folder, help="the CSV file to write (it holds personal data)")
     export.add_argument("--json", action="store_true")
     export.set_defaults(run=cmd_export)
+
+    drafts = commands.add_parser(
+        "drafts", help="list unfinished registrations (drafts): who, when, which sections; no personal data"
+    )
+    drafts.add_argument("--json", action="store_true")
+    drafts.set_defaults(run=cmd_drafts)
+    drafts_commands = drafts.add_subparsers(dest="drafts_command", parser_class=_Parser)
+    purge = drafts_commands.add_parser("purge", help="discard drafts not saved for more than DAYS days (supervisor)")
+    purge.add_argument("--older-than", metavar="DAYS", required=True, type=day_count, help="0 discards every draft")
+    purge.add_argument("--json", action="store_true", default=argparse.SUPPRESS)  # `drafts --json purge` too
+    purge.set_defaults(run=cmd_drafts_purge)
 
     recover = commands.add_parser(
         "recover", help="set a new passphrase with the recovery code", description=PASSPHRASE_RULE
@@ -525,6 +549,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "database_problems": report.database_problems,
                 "security_problems": report.security_problems,
                 "audit_entries_unchecked": report.audit_unchecked,
+                "bad_drafts": report.bad_drafts,
             }
         )
     else:
@@ -539,6 +564,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"BAD database: {problem}")
         for problem in report.security_problems:
             print(f"BAD: {problem}")
+        for draft_id in report.bad_drafts:
+            print(f"BAD draft {draft_id}: changed outside fieldapp (a supervisor can discard it)")
         if report.audit_unchecked:
             print(f"({report.audit_unchecked} audit entries can be checked only by a supervisor)")
         print("OK" if report.ok else "DAMAGED: restore from a backup or contact IT")
@@ -569,6 +596,35 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Wrote {written} record(s) to {args.out}; it holds personal data: keep it safe, delete it after use.")
         if damaged:
             print(f"{damaged} damaged record(s) left out; run 'fieldapp verify'.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_drafts(args: argparse.Namespace) -> int:
+    with login(args) as store:
+        found = store.drafts()
+    rows = [info.as_dict() for info in found]
+    if args.json:
+        emit_json(rows)
+    else:
+        table = [{**row, "sections": ",".join(row["sections"]) or "-"} for row in rows]  # type: ignore[arg-type]
+        print_table(table, ("id", "owner", "started_at", "saved_at", "sections", "damaged"))
+    damaged = [info.id for info in found if info.damaged]
+    if damaged:
+        print(
+            f"fieldapp: warning: {len(damaged)} draft(s) were changed outside fieldapp and cannot be opened: "
+            f"{', '.join(damaged)}; a supervisor can discard them (run 'fieldapp verify' and tell IT)",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_drafts_purge(args: argparse.Namespace) -> int:
+    with login(args) as store:
+        purged = store.purge_drafts(args.older_than)
+    if args.json:
+        emit_json({"purged": purged, "older_than_days": args.older_than})
+    else:
+        print(f"Discarded {purged} draft(s) not saved for more than {args.older_than} day(s).")
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ KIND_RECORD = 1
 KIND_WRAPPED_KEY = 2
 KIND_SEARCH = 3
 KIND_SECRET = 4
+KIND_DRAFT = 5  # a registration being filled in (fieldapp/drafts.py)
 HEADER_LENGTH = 4
 NONCE_LENGTH = 12
 KEY_LENGTH = 32
@@ -140,6 +141,7 @@ class SubKeys:
     kk_index: bytes
     audit: bytes
     outbox: bytes  # MACs each queue entry and whether it was sent
+    draft: AESGCM  # seals drafts: a draft is never a record, so it never shares the record key
 
     @classmethod
     def derive(cls, store_key: bytes) -> SubKeys:
@@ -154,6 +156,7 @@ class SubKeys:
             kk_index=sub("kk-index"),
             audit=sub("audit"),
             outbox=sub("outbox"),
+            draft=AESGCM(sub("draft")),
         )
 
 

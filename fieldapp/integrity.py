@@ -1,4 +1,4 @@
-"""`verify`: decrypt every version, check the blind indexes and the audit chain.
+"""`verify`: decrypt every version and every draft, check the blind indexes and the audit chain.
 
 It changes nothing and stops at nothing: every bad record version and audit entry is named,
 and everything else stays readable.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from fieldapp import audit, records, supervisor
+from fieldapp import audit, crypto, drafts, records, supervisor
 from fieldapp.crypto import SubKeys
 from fieldapp.errors import FieldappError
 from fieldapp.records import RecordMeta
@@ -26,10 +26,13 @@ class VerifyReport:
     database_problems: list[str]
     security_problems: list[str] = field(default_factory=list)  # users table or audit chain changed outside fieldapp
     audit_unchecked: int = 0  # audit entries only a supervisor's session can check
+    bad_drafts: list[str] = field(default_factory=list)  # drafts changed outside fieldapp (ids only)
 
     @property
     def ok(self) -> bool:
-        return not (self.bad_versions or self.bad_audit or self.database_problems or self.security_problems)
+        return not (
+            self.bad_versions or self.bad_audit or self.database_problems or self.security_problems or self.bad_drafts
+        )
 
 
 def check(conn: sqlite3.Connection, keys: SubKeys, supervisor_keys: SupervisorKeys | None = None) -> VerifyReport:
@@ -55,8 +58,27 @@ def check(conn: sqlite3.Connection, keys: SubKeys, supervisor_keys: SupervisorKe
             security.append("the users table was put back from an earlier copy of the store")
     audit_count = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     return VerifyReport(
-        len(current), version_count, audit_count, bad_versions, chain.broken, db_problems, security, chain.unchecked
+        len(current),
+        version_count,
+        audit_count,
+        bad_versions,
+        chain.broken,
+        db_problems,
+        security,
+        chain.unchecked,
+        _bad_drafts(conn, keys),
     )
+
+
+def _bad_drafts(conn: sqlite3.Connection, keys: SubKeys) -> list[str]:
+    """Ids of drafts whose sealed data or plaintext columns (owner, times, sections) were changed."""
+    bad = []
+    for info, blob in drafts.newest(conn):
+        try:
+            drafts.open_fields(keys, info, blob)
+        except (crypto.Tampered, ValueError):
+            bad.append(info.id)
+    return bad
 
 
 def _check_version(

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from fieldapp.addresses import is_loopback
 from fieldapp.errors import AuthError, FieldappError, NotPermitted, UsageError, describe_os_error, disk_problem
 from fieldapp.messages import shown
-from fieldapp.settings import AUTO_LOCK_RANGE, Settings
+from fieldapp.settings import AUTO_LOCK_RANGE, DRAFT_DAYS_RANGE, Settings
 
 if TYPE_CHECKING:
     from fieldapp.device import Enrolment
@@ -72,10 +72,15 @@ class Provisioning:
     language: str | None = None
     auto_lock_minutes: int | None = None
     auto_sync: bool | None = None
+    draft_days: int | None = None
 
     def settings_over(self, current: Settings) -> Settings:
         """`current` with what the file sets."""
-        given = {"auto_lock_minutes": self.auto_lock_minutes, "auto_sync": self.auto_sync}
+        given = {
+            "auto_lock_minutes": self.auto_lock_minutes,
+            "auto_sync": self.auto_sync,
+            "draft_days": self.draft_days,
+        }
         return replace(current, **{name: value for name, value in given.items() if value is not None})
 
 
@@ -179,6 +184,17 @@ def _auto_lock_minutes(value: object) -> int:
     return value
 
 
+def _draft_days(value: object) -> int:
+    low, high = DRAFT_DAYS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ProvisioningInvalid(
+            "draft_days",
+            f"must be a whole number of days from {low} to {high}",
+            f"harus bilangan bulat hari dari {low} sampai {high}",
+        )
+    return value
+
+
 def _auto_sync(value: object) -> bool:
     if not isinstance(value, bool):
         raise ProvisioningInvalid("auto_sync", "must be true or false", "harus true atau false")
@@ -195,6 +211,7 @@ OPTIONAL: dict[str, Callable[[object], Any]] = {
     "language": _language,
     "auto_lock_minutes": _auto_lock_minutes,
     "auto_sync": _auto_sync,
+    "draft_days": _draft_days,
 }
 
 
@@ -310,7 +327,9 @@ def apply(store: Store, provisioning: Provisioning, data_dir: Path) -> str:
         raise NotPermitted(
             "only a supervisor may provision this laptop", "hanya supervisor yang boleh menyiapkan laptop"
         )
-    if provisioning.auto_lock_minutes is not None or provisioning.auto_sync is not None:
+    if any(
+        value is not None for value in (provisioning.auto_lock_minutes, provisioning.auto_sync, provisioning.draft_days)
+    ):
         store.save_settings(provisioning.settings_over(_current_settings(store)))
     if provisioning.language is not None:
         preferences.save(data_dir, language=provisioning.language)

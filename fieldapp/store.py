@@ -54,6 +54,7 @@ from fieldapp.records import RecordMeta, StoredRecord
 from fieldapp.regions import dotted, regions
 from fieldapp.registration import Registration
 from fieldapp.search import NameIndex
+from fieldapp.store_drafts import DraftsSide
 from fieldapp.store_sync import SyncSide
 from fieldapp.store_users import UsersSide
 from fieldapp.supervisor import SupervisorKeys
@@ -87,7 +88,7 @@ class RecordSummary:
         return dict(self.__dict__)
 
 
-class Store(SyncSide, UsersSide):
+class Store(SyncSide, UsersSide, DraftsSide):
     """An open store; most methods need `login()` first."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -215,6 +216,7 @@ class Store(SyncSide, UsersSide):
                 self._audit("tamper_detected", detail=wrong)
         if wrong:
             log.warning("at login: tampering detected (the audit log names it)")
+        self._purge_old_drafts()
         return self.user
 
     def _active_user(self, name: str) -> User:
@@ -367,8 +369,14 @@ class Store(SyncSide, UsersSide):
 
     # -- records ---------------------------------------------------------------------------
 
-    def register(self, raw_records: Iterable[object], today: dt.date | None = None) -> list[str]:
-        """Validate a whole batch and save all of it, or raise InvalidRecords and save none."""
+    def register(
+        self, raw_records: Iterable[object], today: dt.date | None = None, draft_id: str | None = None
+    ) -> list[str]:
+        """Validate a whole batch and save all of it, or raise InvalidRecords and save none.
+
+        With `draft_id`, the draft the batch was typed into is deleted in the same transaction:
+        a power cut leaves the draft and no record, or the record and no draft.
+        """
         keys = self._require()
         from fieldapp.validation import check  # late: phonenumbers and the region list load on first save
 
@@ -377,11 +385,14 @@ class Store(SyncSide, UsersSide):
         problems = [problem for _, found in checked for problem in found]
         valid = [(index, reg) for index, (reg, _) in enumerate(checked) if reg is not None]
         now = utc_now()
-        with transaction(self._conn):
+        detail = f"from_draft={draft_id.strip().lower()}" if draft_id is not None else ""
+        with self._tamper_reported(draft_id), transaction(self._conn):
             problems += self._store_rule_problems(keys, valid)
             if problems:
                 raise InvalidRecords(sorted(problems, key=lambda p: p.index))
-            ids = [self._insert_new(keys, reg, now) for _, reg in valid]
+            ids = [self._insert_new(keys, reg, now, detail) for _, reg in valid]
+            if draft_id is not None:
+                self._consume_draft(keys, draft_id)
         for record_id, (_, reg) in zip(ids, valid, strict=True):
             self._names.remember(record_id, reg.full_name)  # type: ignore[union-attr]
         log.info("registered %d record(s)", len(ids))
@@ -405,12 +416,12 @@ class Store(SyncSide, UsersSide):
             kk_added[reg.kk_number] += 1
         return problems
 
-    def _insert_new(self, keys: crypto.SubKeys, reg: Registration, now: str) -> str:
+    def _insert_new(self, keys: crypto.SubKeys, reg: Registration, now: str, detail: str = "") -> str:
         record_id = records.new_record_id()
         meta = RecordMeta(record_id, 1, "pending", self.office, self.user.name, now, now)
         records.write_version(self._conn, keys, meta, reg)
         outbox.enqueue(self._conn, keys.outbox, record_id, 1, now)
-        self._audit("register", record_id)
+        self._audit("register", record_id, detail)
         return record_id
 
     def edit(self, record_id: str, changes: dict[str, object]) -> int:

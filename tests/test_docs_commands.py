@@ -41,7 +41,8 @@ PLACEHOLDERS = {
     "DEVICE_ID": "0190c0de-0000-7000-8000-000000000000",
     "RECORD_ID": "01a2238c",
     "PORT": "8765",
-    "BACKUP": "laptop.fabackup",  # `backup` writes it outside the data folder, `restore` reads it back
+    "BACKUP": "laptop.fabackup",
+    "DAYS": "30",  # `backup` writes it outside the data folder, `restore` reads it back
 }
 
 
