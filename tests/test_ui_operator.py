@@ -81,7 +81,7 @@ def test_the_operator_logs_in_after_a_wrong_passphrase_and_registers_an_applican
     assert "sisa 4 percobaan" in screen.message.text()
     login(qtbot, window, OPERATOR, OPERATOR_PASS)
     keys = [entry.key for entry in window.workspace.entries]
-    assert keys == ["register", "records", "sync", "settings"]  # no users or reports for an operator
+    assert keys == ["register", "records", "drafts", "sync", "settings"]  # no users or reports for an operator
 
     form = window.workspace.screens["register"].form
     person = applicant(50, OFFICE)

@@ -45,10 +45,16 @@ class AddressSection(QGroupBox):
         }
 
     def load(self, address: dict[str, Any]) -> None:
-        self.street.setText(str(address.get("street", "")))
-        self.rt.setText(str(address.get("rt", "")))
-        self.rw.setText(str(address.get("rw", "")))
-        self.region.set_code(str(address.get("desa_code", "")))
+        """Show a saved address; a draft's may lack parts (None), and without a desa the picker
+        starts at the office's kecamatan as on a new form."""
+        self.street.setText(str(address.get("street") or ""))
+        self.rt.setText(str(address.get("rt") or ""))
+        self.rw.setText(str(address.get("rw") or ""))
+        code = str(address.get("desa_code") or "")
+        if code:
+            self.region.set_code(code)
+        else:
+            self.region.reset()
 
     def clear(self) -> None:
         for edit in (self.street, self.rt, self.rw):

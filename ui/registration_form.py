@@ -6,6 +6,8 @@ far (messages shown only under fields the operator has left), and the store's ow
 NIK already registered, a KK with two registrants) asked on the database worker as soon as a
 NIK or KK number is complete. Typing the NIK fills the birth date and sex it carries.
 Ctrl+S saves, Esc clears; in edit mode the same form saves a new version of a record.
+A new registration is also kept as an encrypted draft a moment after each change
+(`ui.draft_autosave`), so a power cut or a lock loses at most the last two seconds of typing.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from fieldapp.registration import EDUCATION_LEVELS, EMPLOYMENT_STATUSES, SEXES
 from fieldapp.validation import check, normalize_phone
 from ui import i18n, labels
 from ui.address_section import AddressSection
+from ui.draft_autosave import DraftKeeper, filled_fields
 from ui.errors import show_error
 from ui.form_fields import Field, date_edit, digits_edit, iso_to_typed_date, text_edit, typed_date_to_iso
 from ui.session import Session
@@ -67,6 +70,7 @@ class RegistrationForm(QWidget):
         self._saving_data: dict[str, Any] = {}
         self._initial: dict[str, Any] = {}
         self.last_saved: dict[str, Any] = {}
+        self.drafts: DraftKeeper | None = None if record_id is not None else DraftKeeper(session, self, self.data)
         self._build()
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -228,7 +232,12 @@ class RegistrationForm(QWidget):
         )
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.escape)
+        self.draft_note = QLabel()
+        self.draft_note.setObjectName("draftNote")
+        self.draft_note.setStyleSheet("color: #6b7280;")
+        self.draft_note.setVisible(False)
         row = QHBoxLayout()
+        row.addWidget(self.draft_note)
         row.addStretch(1)
         row.addWidget(self.clear_button)
         row.addWidget(self.save_button)
@@ -255,6 +264,25 @@ class RegistrationForm(QWidget):
         self.nik.textEdited.connect(self._nik_typed)
         self.same_address.toggled.connect(lambda same: self.domicile.setVisible(not same))
         self.same_address.toggled.connect(lambda _same: self._edited())
+        if self.drafts is not None:
+            self._connect_drafts(self.drafts, edits)
+
+    def _connect_drafts(self, drafts: DraftKeeper, edits: list[QLineEdit]) -> None:
+        """Every change of any input, typed or chosen, arms the draft's autosave."""
+        combos, boxes = (self.sex, self.education, self.employment), (self.in_school, self.excluded, self.consent)
+        drafts.watch(
+            [edit.textChanged for edit in edits]
+            + [combo.currentIndexChanged for combo in combos]
+            + [box.toggled for box in (*boxes, self.same_address)]
+            + [section.region.changed for section in (self.ktp, self.domicile)]
+            + [self.notes.textChanged]
+        )
+        drafts.saved.connect(self._draft_saved)
+        drafts.dropped.connect(lambda: self.draft_note.setVisible(False))
+
+    def _draft_saved(self, at: str) -> None:
+        self.draft_note.setText(self.tr("Draf tersimpan {0}").format(at))
+        self.draft_note.setVisible(True)
 
     # -- reading and loading ---------------------------------------------------------------------
 
@@ -308,6 +336,16 @@ class RegistrationForm(QWidget):
         self._from_nik = ("", None)
         self._touched = set(self.fields)
         self.check_now()
+
+    def load_draft(self, draft_id: str, fields: dict[str, Any]) -> None:
+        """Continue a draft: every field as it was, messages only under the ones already filled."""
+        self.load(fields)
+        data = self.data()
+        self._touched = filled_fields(data, self.fields)
+        self.check_now()
+        if self.drafts is not None:
+            self.drafts.adopt(draft_id, data)
+        self.summary.setVisible(False)
 
     def clear(self) -> None:
         """Empty every field for the next applicant; the cursor goes back to the NIK."""
@@ -426,7 +464,11 @@ class RegistrationForm(QWidget):
         self._saving = True
         self._saving_data = data
         record_id = self.record_id
-        if record_id is None:
+        if self.drafts is not None:  # a new registration: its draft goes in the same transaction
+            self.drafts.timer.stop()
+            self.drafts.paused = True
+            work = self.drafts.register_work(data)
+        elif record_id is None:
             work = lambda ctx: ctx.store.register([data])[0]  # noqa: E731
         else:
             work = lambda ctx: (ctx.store.edit(record_id, data), record_id)[1]  # noqa: E731
@@ -436,12 +478,17 @@ class RegistrationForm(QWidget):
         self._saving = False
         self.last_saved = self._saving_data  # the screen's receipt needs the name and NIK typed
         self._saving_data = {}
+        if self.drafts is not None:
+            self.drafts.registered()
         self.session.notify("records")
         self.session.sync_soon()
         self.saved.emit(record_id)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
+        if self.drafts is not None:
+            self.drafts.paused = False
+            self.drafts.changed()  # not registered: what is typed stays in its draft
         if isinstance(exc, InvalidRecords):
             self._refuse(exc.problems)
         else:
@@ -466,6 +513,8 @@ class RegistrationForm(QWidget):
                 self.cancelled.emit()
         elif self._has_input() and self.confirm_clear():
             self.clear()
+            if self.drafts is not None:
+                self.drafts.discard()
 
     def _has_input(self) -> bool:
         return any(

@@ -1,12 +1,14 @@
 """New registration: the form, and beside it the receipt of the applicant just saved.
 
 After a save the form is empty again at once, ready for the next person in the queue, while
-the last receipt stays on the right to print or save as PDF.
+the last receipt stays on the right to print or save as PDF. A draft continued from the login
+offer or the "Draf" list opens here; leaving the screen saves the form's draft at once.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -146,3 +148,30 @@ class Screen(QWidget):
 
     def focus_first(self) -> None:
         self.form.focus_first()
+
+    def leave(self) -> None:
+        """Another screen is opened: the half-typed form goes into its draft now, not in 2 s."""
+        if self.form.drafts is not None:
+            self.form.drafts.save_now()
+
+    def continue_draft(self, draft_id: str) -> None:
+        """Open a draft in the form; what the form held is saved into its own draft first."""
+        drafts = self.form.drafts
+        if drafts is None or drafts.draft_id == draft_id:
+            return
+        drafts.save_now()  # queued before the open below: the lane runs them in order
+        self.session.op(self, lambda ctx: ctx.store.open_draft(draft_id)).success(
+            lambda fields: self._draft_opened(draft_id, fields)
+        ).run()
+
+    def _draft_opened(self, draft_id: str, fields: dict[str, Any]) -> None:
+        self.panel.forget()  # the last applicant's receipt leaves the screen
+        self.form.load_draft(draft_id, fields)
+        self.form.focus_first()
+
+    def draft_discarded(self, draft_id: str) -> None:
+        """The form's own draft was thrown away in the "Draf" list: the form lets it go too."""
+        drafts = self.form.drafts
+        if drafts is not None and drafts.draft_id == draft_id:
+            drafts.forget()
+            self.form.clear()

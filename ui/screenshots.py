@@ -17,10 +17,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldapp.sample import applicant
-from sync.demo_environment import OFFICE, SUPERVISOR, SUPERVISOR_PASS, DemoEnvironment
+from fieldapp.store import Store
+from sync.demo_environment import OFFICE, OPERATOR, OPERATOR_PASS, SUPERVISOR, SUPERVISOR_PASS, DemoEnvironment
 from ui.app import application, build_window
 from ui.window import MainWindow
 
@@ -132,6 +135,57 @@ def admin_screens(shots: Photographer, window: MainWindow) -> None:
         shots.take(f"{number:02d}-{key}", window)
 
 
+def drafts(shots: Photographer, window: MainWindow, data_dir: Path) -> None:
+    """The "Draf" list (an operator's draft and the supervisor's own), then the offer at the next login."""
+    from ui.draft_offer import DraftOfferDialog
+
+    person = applicant(4400, OFFICE, seed=5)
+    with Store.open(data_dir) as store:  # the operator's lunch break: half a form, kept as a draft
+        store.login(OPERATOR, OPERATOR_PASS)
+        store.save_draft({key: person[key] for key in ("nik", "kk_number", "full_name", "phone", "ktp_address")})
+    form = window.workspace.open("register").form  # type: ignore[union-attr]
+    form.load({**applicant(4401, OFFICE, seed=5), "consent": False, "training_interest": "", "notes": ""})
+    form.drafts.save_now()  # type: ignore[union-attr]
+    settle(until=form.draft_note.isVisible)
+    screen = window.workspace.open("drafts")  # type: ignore[union-attr]
+    settle(1.0, until=lambda: screen.table.rowCount() >= 2)
+    shots.take("12-drafts", window)
+    window.lock()
+    settle(until=lambda: window.workspace is None)
+    login(window)
+    settle(1.0, until=lambda: window.findChild(DraftOfferDialog) is not None)
+    offer = window.findChild(DraftOfferDialog)
+    for width, height in SIZES:
+        folder = shots.folder if width == 1366 else shots.folder / f"{width}x{height}"
+        window.resize(width, height)
+        settle(0.3)
+        picture = _with_dialog(window.grab(), offer)
+        picture.save(str(folder / "13-draft-offer-at-login.png"))
+        shots.taken.append(folder / "13-draft-offer-at-login.png")
+    offer.later_button.click()
+
+
+_LEFT_MIDDLE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _with_dialog(behind: QPixmap, dialog: QWidget) -> QPixmap:
+    """A window dimmed behind its dialog, drawn with a title bar (offscreen windows have no frame)."""
+    body = dialog.grab()
+    title_height = 28
+    painter = QPainter(behind)
+    painter.fillRect(behind.rect(), QColor(0, 0, 0, 90))
+    left, top = (behind.width() - body.width()) // 2, (behind.height() - body.height()) // 3
+    painter.fillRect(
+        left - 1, top - title_height - 1, body.width() + 2, body.height() + title_height + 2, QColor("#9ca3af")
+    )
+    painter.fillRect(left, top - title_height, body.width(), title_height, QColor("#e5e7eb"))
+    painter.setPen(QColor("#111827"))
+    painter.drawText(left + 10, top - title_height, body.width() - 20, title_height, _LEFT_MIDDLE, dialog.windowTitle())
+    painter.drawPixmap(left, top, body)
+    painter.end()
+    return behind
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m ui.screenshots OUTDIR", file=sys.stderr)
@@ -151,6 +205,7 @@ def main(argv: list[str]) -> int:
         records(shots, window)
         sync(shots, window)
         admin_screens(shots, window)
+        drafts(shots, window, environment.data_dir)
         session.shutdown()
         window.close()
     finally:

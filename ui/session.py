@@ -22,7 +22,7 @@ from fieldapp.users import User
 from ui.ops import Context, Lanes, Op
 from ui.sync_state import SyncState
 
-AREAS = ("records", "users", "settings", "sync")
+AREAS = ("records", "drafts", "users", "settings", "sync")
 log = logging.getLogger(__name__)
 PROBE_EVERY_S = 15.0  # how often the link is checked while logged in
 
@@ -47,6 +47,7 @@ class Session(QObject):
     sync_progress = Signal(str, int, int)  # phase, done, total
     sync_state_changed = Signal(str)
     language_changed = Signal(str)
+    closing = Signal()  # about to lock or close the store: last chance to queue a save before it
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
@@ -146,7 +147,11 @@ class Session(QObject):
             return Settings()
 
     def lock(self) -> None:
-        """Drop every result in flight and every key; the window shows the login screen."""
+        """Drop every result in flight and every key; the window shows the login screen.
+
+        `closing` first: a draft save queued then runs on the lane before the store forgets its key.
+        """
+        self._closing()
         self.lanes.invalidate()
         self.stop_sync()
         self.user = None
@@ -157,6 +162,7 @@ class Session(QObject):
 
     def shutdown(self) -> None:
         """Stop sync, close the store on its lane and wait for both lanes (safe to call twice)."""
+        self._closing()
         self.lanes.invalidate()
         self.stop_sync(wait_s=15.0)
         store = self.lanes.store
@@ -164,6 +170,10 @@ class Session(QObject):
             self.lanes.db.start(store.close)
         self.lanes.wait()
         self.lanes.store = None
+
+    def _closing(self) -> None:
+        if self.user is not None and self.lanes.store is not None:
+            self.closing.emit()
 
     # -- sync ----------------------------------------------------------------------------------
 

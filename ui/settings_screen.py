@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.device import Enrolment
 from fieldapp.errors import FieldappError
-from fieldapp.settings import AUTO_LOCK_RANGE, Settings
+from fieldapp.settings import AUTO_LOCK_RANGE, DRAFT_DAYS_RANGE, Settings
 from fieldapp.store_sync import StoreIdentity
 from sync.service import request_enrolment
 from ui import i18n
@@ -91,6 +91,10 @@ class PolicyBox(QGroupBox):
         self.lock_minutes.setAccessibleName(self.tr("Kunci otomatis setelah menit tanpa aktivitas"))
         self.auto_sync = QCheckBox(self.tr("Kirim data otomatis saat ada koneksi"))
         self.auto_sync.setAccessibleName(self.tr("Sinkronisasi otomatis"))
+        self.draft_days = QSpinBox()
+        self.draft_days.setRange(*DRAFT_DAYS_RANGE)
+        self.draft_days.setSuffix(self.tr(" hari"))
+        self.draft_days.setAccessibleName(self.tr("Hapus draf yang tidak disimpan selama hari"))
         self.save_button = QPushButton(self.tr("&Simpan kebijakan"))
         self.save_button.clicked.connect(self.save)
         self.note = QLabel(self.tr("Hanya supervisor yang dapat mengubah kebijakan ini."))
@@ -99,11 +103,12 @@ class PolicyBox(QGroupBox):
         form = QFormLayout(self)
         add_row(form, self.tr("Kunci &otomatis setelah"), self.lock_minutes)
         add_row(form, self.tr("Si&nkronisasi otomatis"), self.auto_sync)
+        add_row(form, self.tr("Simpan &draf selama"), self.draft_days)
         form.addRow(self.note)
         form.addRow(self.message)
         form.addRow(self.save_button)
         supervisor = session.is_supervisor
-        for widget in (self.lock_minutes, self.auto_sync, self.save_button):
+        for widget in (self.lock_minutes, self.auto_sync, self.draft_days, self.save_button):
             widget.setEnabled(supervisor)
         self.note.setVisible(not supervisor)
         self.show_settings(session.settings)
@@ -111,9 +116,14 @@ class PolicyBox(QGroupBox):
     def show_settings(self, settings: Settings) -> None:
         self.lock_minutes.setValue(settings.auto_lock_minutes)
         self.auto_sync.setChecked(settings.auto_sync)
+        self.draft_days.setValue(settings.draft_days)
 
     def save(self) -> None:
-        new = Settings(auto_lock_minutes=self.lock_minutes.value(), auto_sync=self.auto_sync.isChecked())
+        new = Settings(
+            auto_lock_minutes=self.lock_minutes.value(),
+            auto_sync=self.auto_sync.isChecked(),
+            draft_days=self.draft_days.value(),
+        )
         self.session.op(self, lambda ctx: ctx.store.save_settings(new)).success(lambda _r: self._saved(new)).failure(
             self._refused
         ).run()

@@ -40,6 +40,7 @@ class ScreenEntry:
 SCREENS = (
     ScreenEntry("register", "ui.registration_screen"),
     ScreenEntry("records", "ui.records_screen"),
+    ScreenEntry("drafts", "ui.drafts_screen"),
     ScreenEntry("sync", "ui.sync_screen"),
     ScreenEntry("users", "ui.users_screen", supervisor_only=True),
     ScreenEntry("reports", "ui.reports_screen", supervisor_only=True),
@@ -51,6 +52,7 @@ def screen_title(key: str) -> str:
     titles = {
         "register": QApplication.translate("window", "Pendaftaran Baru"),
         "records": QApplication.translate("window", "Daftar Pendaftar"),
+        "drafts": QApplication.translate("window", "Draf"),
         "sync": QApplication.translate("window", "Sinkronisasi"),
         "users": QApplication.translate("window", "Pengguna"),
         "reports": QApplication.translate("window", "Laporan"),
@@ -81,8 +83,9 @@ class Workspace(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
+        self._current = ""
         self.nav.currentRowChanged.connect(self._open_row)
-        for number in range(1, min(len(self.entries), 9) + 1):  # Ctrl+1 .. Ctrl+6 switch screens
+        for number in range(1, min(len(self.entries), 9) + 1):  # Ctrl+1 .. Ctrl+7 switch screens
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda row=number - 1: self.nav.setCurrentRow(row))
         self.nav.setCurrentRow(0)
@@ -97,15 +100,31 @@ class Workspace(QWidget):
         if row < 0:
             return
         entry = self.entries[row]
+        leave = getattr(self.screens.get(self._current), "leave", None)
+        if callable(leave) and self._current != entry.key:
+            leave()  # e.g. the registration form saves its draft at once
+        self._current = entry.key
         if entry.key not in self.screens:
             module = importlib.import_module(entry.module)
             screen = module.Screen(self.session, self)
             self.screens[entry.key] = screen
             self.stack.addWidget(screen)
+            if entry.key == "drafts":
+                screen.continue_requested.connect(self.continue_draft)
+                screen.discarded.connect(self._draft_discarded)
         self.stack.setCurrentWidget(self.screens[entry.key])
         focus = getattr(self.screens[entry.key], "focus_first", None)
         if callable(focus):
             focus()
+
+    def continue_draft(self, draft_id: str) -> None:
+        """Open a draft in the registration form (from the login offer or the "Draf" list)."""
+        self.open("register").continue_draft(draft_id)  # type: ignore[attr-defined]
+
+    def _draft_discarded(self, draft_id: str) -> None:
+        form_screen = self.screens.get("register")
+        if form_screen is not None:
+            form_screen.draft_discarded(draft_id)  # type: ignore[attr-defined]
 
 
 class IdleLock(QObject):
@@ -259,9 +278,18 @@ class MainWindow(QMainWindow):
         self.idle.disarm()
         self.status.logged_out()
         login = LoginScreen(self.session, self)
-        login.logged_in.connect(self._enter_workspace)
+        login.logged_in.connect(self._logged_in)
         self._replace_page(login)
         login.focus_first()
+
+    def _logged_in(self) -> None:
+        """After a login (not the first run): the workspace, then the user's unfinished draft if any."""
+        from ui.draft_offer import offer_newest
+
+        self._enter_workspace()
+        workspace = self.workspace
+        assert workspace is not None
+        offer_newest(self.session, workspace, workspace.continue_draft)
 
     def _enter_workspace(self, restart_sync: bool = True) -> None:
         self.workspace = Workspace(self.session, self)

@@ -166,6 +166,37 @@
     </message>
 </context>
 <context>
+    <name>DraftOfferDialog</name>
+    <message>
+        <source>Pendaftaran belum selesai</source>
+        <translation>Unfinished registration</translation>
+    </message>
+    <message>
+        <source>Ada pendaftaran yang belum selesai, terakhir disimpan {0}. Lanjutkan sekarang?</source>
+        <translation>There is an unfinished registration, last saved {0}. Continue it now?</translation>
+    </message>
+    <message>
+        <source>Sudah terisi: {0}</source>
+        <translation>Filled in so far: {0}</translation>
+    </message>
+    <message>
+        <source>{0} draf lain ada di layar Draf.</source>
+        <translation>{0} other draft(s) are on the Drafts screen.</translation>
+    </message>
+    <message>
+        <source>&amp;Lanjutkan</source>
+        <translation>&amp;Continue</translation>
+    </message>
+    <message>
+        <source>&amp;Nanti</source>
+        <translation>&amp;Later</translation>
+    </message>
+    <message>
+        <source>&amp;Buang…</source>
+        <translation>&amp;Discard…</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>Langkah {0} dari {1}</source>
@@ -456,6 +487,14 @@
         <translation>Automatic sync</translation>
     </message>
     <message>
+        <source> hari</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>Hapus draf yang tidak disimpan selama hari</source>
+        <translation>Delete drafts not saved for this many days</translation>
+    </message>
+    <message>
         <source>&amp;Simpan kebijakan</source>
         <translation>&amp;Save policy</translation>
     </message>
@@ -470,6 +509,10 @@
     <message>
         <source>Si&amp;nkronisasi otomatis</source>
         <translation>Automatic sy&amp;nc</translation>
+    </message>
+    <message>
+        <source>Simpan &amp;draf selama</source>
+        <translation>Keep &amp;drafts for</translation>
     </message>
     <message>
         <source>Kebijakan disimpan.</source>
@@ -972,6 +1015,10 @@
     <message>
         <source>Batal (Esc)</source>
         <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Draf tersimpan {0}</source>
+        <translation>Draft saved {0}</translation>
     </message>
     <message>
         <source>Disimpan sebagai {0}</source>
@@ -1498,6 +1545,50 @@ This export is recorded in the audit log. Continue?</translation>
         <source>{0} dapat masuk lagi.</source>
         <translation>{0} can log in again.</translation>
     </message>
+    <message>
+        <source>Draf</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <source>Pendaftaran yang belum selesai disimpan otomatis di sini, terenkripsi, sampai disimpan utuh atau dibuang. Draf yang tidak disentuh selama {0} hari dihapus otomatis.</source>
+        <translation>Unfinished registrations are saved here automatically, encrypted, until they are saved whole or discarded. Drafts left untouched for {0} days are deleted automatically.</translation>
+    </message>
+    <message>
+        <source>Tidak ada draf yang terbuka.</source>
+        <translation>There are no open drafts.</translation>
+    </message>
+    <message>
+        <source>Daftar draf</source>
+        <translation>Drafts list</translation>
+    </message>
+    <message>
+        <source>Dimulai oleh</source>
+        <translation>Started by</translation>
+    </message>
+    <message>
+        <source>Dimulai</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <source>Terakhir disimpan</source>
+        <translation>Last saved</translation>
+    </message>
+    <message>
+        <source>Bagian terisi</source>
+        <translation>Sections filled</translation>
+    </message>
+    <message>
+        <source>Enter untuk melanjutkan draf yang dipilih, Delete untuk membuangnya.</source>
+        <translation>Enter continues the selected draft, Delete discards it.</translation>
+    </message>
+    <message>
+        <source>&amp;Lanjutkan</source>
+        <translation>&amp;Continue</translation>
+    </message>
+    <message>
+        <source>B&amp;uang…</source>
+        <translation>&amp;Discard…</translation>
+    </message>
 </context>
 <context>
     <name>ServerBox</name>
@@ -1599,6 +1690,49 @@ This export is recorded in the audit log. Continue?</translation>
     <message>
         <source>Menu</source>
         <translation>Menu</translation>
+    </message>
+</context>
+<context>
+    <name>drafts</name>
+    <message>
+        <source>Identitas</source>
+        <translation>Identity</translation>
+    </message>
+    <message>
+        <source>Kontak</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>Alamat</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Pendidikan &amp; Pekerjaan</source>
+        <translation>Education &amp; Work</translation>
+    </message>
+    <message>
+        <source>Persetujuan</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <source>Rusak: tidak dapat dibuka (diubah di luar aplikasi)</source>
+        <translation>Damaged: cannot be opened (changed outside the app)</translation>
+    </message>
+    <message>
+        <source>Belum ada bagian yang terisi</source>
+        <translation>No section filled yet</translation>
+    </message>
+    <message>
+        <source>{0} ({1} dari {2})</source>
+        <translation>{0} ({1} of {2})</translation>
+    </message>
+    <message>
+        <source>Buang draf</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <source>Buang draf ini? Isiannya hilang dan tidak dapat dikembalikan.</source>
+        <translation>Discard this draft? What was typed is lost and cannot be brought back.</translation>
     </message>
 </context>
 <context>
@@ -1789,6 +1923,10 @@ This export is recorded in the audit log. Continue?</translation>
     <message>
         <source>Daftar Pendaftar</source>
         <translation>Applicant List</translation>
+    </message>
+    <message>
+        <source>Draf</source>
+        <translation>Drafts</translation>
     </message>
     <message>
         <source>Sinkronisasi</source>
