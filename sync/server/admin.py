@@ -22,6 +22,7 @@ from fieldapp.regions import dotted, regions
 from fieldapp.timestamps import iso_utc, utc_now
 from sync.server import storage as t
 from sync.server.ingest import Device
+from sync.server.tallies import Tally
 
 STATUSES = ("verified", "rejected")
 
@@ -238,6 +239,7 @@ def list_devices(engine: Engine) -> list[dict[str, object]]:
                 t.devices.c.revoked,
                 t.devices.c.revoked_at,
                 t.devices.c.store_id,
+                t.devices.c.last_seen_at,
                 anchors.c.seq.label("audit_seq"),
                 anchors.c.anchored_at.label("audit_anchored_at"),
                 func.coalesce(anchors.c.flag, "").label("audit_flag"),
@@ -258,19 +260,46 @@ def revoke(engine: Engine, device_id: str) -> None:
         raise AdminError(f"no device {device_id!r}")
 
 
-def set_status(engine: Engine, record_id: str, status: str, reason: str | None) -> str:
+class VersionChanged(AdminError):
+    """The record has a newer version than the one the decision was made on: nothing changed."""
+
+
+def set_status(
+    engine: Engine,
+    record_id: str,
+    status: str,
+    reason: str | None,
+    *,
+    reason_code: str | None = None,
+    decided_by: str | None = None,
+    version: int | None = None,
+) -> str:
     """A central decision on a record; the laptop that sent it sees it at its next pull.
 
     `record_id` may be a unique prefix of the id, as the laptop's CLI accepts; the full id is
-    returned so the caller can say which record changed.
+    returned so the caller can say which record changed. The console also gives the reason's
+    code, who decided, and the `version` its verifier read: a record changed since is refused.
+    The console's counts move in the same transaction, with the row locked (PostgreSQL) so a
+    new version arriving at the same moment is counted from the state this decision left.
     """
     if status not in STATUSES:
         raise AdminError("status must be verified or rejected")
     with engine.begin() as conn:
         row = _record_by_prefix(conn, record_id)
         record_id = row.id
+        row = conn.execute(
+            select(t.records.c.device_id, t.records.c.version, t.records.c.office, t.records.c.day, t.records.c.status)
+            .where(t.records.c.id == record_id)
+            .with_for_update()
+        ).one()
+        if version is not None and row.version != version:
+            raise VersionChanged(f"record {record_id} has a newer version ({row.version}) than the one judged")
         now = utc_now()
-        conn.execute(t.records.update().where(t.records.c.id == record_id).values(status=status, reason=reason))
+        conn.execute(
+            t.records.update()
+            .where(t.records.c.id == record_id)
+            .values(status=status, reason=reason, reason_code=reason_code)
+        )
         conn.execute(
             t.status_changes.insert().values(
                 record_id=record_id,
@@ -279,8 +308,13 @@ def set_status(engine: Engine, record_id: str, status: str, reason: str | None) 
                 reason=reason,
                 changed_at=now,
                 version=row.version,
+                reason_code=reason_code,
+                decided_by=decided_by,
             )
         )
+        tally = Tally()
+        tally.move(row.office, row.day, row.status, status)
+        tally.flush(conn)
     return record_id
 
 

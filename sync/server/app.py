@@ -30,8 +30,11 @@ from fieldapp.logs import log_crash
 from sync import protocol
 from sync.server import admin
 from sync.server.anchors import AnchorMoved, Anchors
+from sync.server.console import mount as mount_console
+from sync.server.console.web import ConsoleSettings
 from sync.server.ingest import Device, Ingest
 from sync.server.keys import ServerKeys
+from sync.server.lastseen import LastSeen
 from sync.server.ratelimit import RateLimiter
 
 access_log = logging.getLogger("fieldapp.server.access")
@@ -67,6 +70,7 @@ def create_app(
     enrolments_per_second: float = 1.0,
     failures_per_second: float = 5.0,
     failure_burst: int = 30,
+    console: ConsoleSettings | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="fieldapp central server", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None
@@ -145,6 +149,8 @@ def create_app(
             ) from None
         return protocol.AnchorAnswer(outcome=anchored.outcome, seq=anchored.held_before)
 
+    # The central console (/console/): its pages, static files and security headers.
+    mount_console(app, engine, keys, console or ConsoleSettings())
     app.add_middleware(BodyGate, max_bytes=max_body_bytes)
     gate = _Gatekeeper(engine, device_limiter, enrol_limiter, RateLimiter(failures_per_second, failure_burst))
     app.add_middleware(AuthGate, gatekeeper=gate)  # outside BodyGate: runs before any body is read
@@ -187,6 +193,7 @@ class _Gatekeeper:
         self.devices = devices
         self.enrolments = enrolments
         self.failures = failures
+        self.last_seen = LastSeen(engine)
 
     def admit(self, path: str, address: str, authorization: str) -> Device | None:
         """The device asking (None for enrolment), or a `ProblemError` to answer instead."""
@@ -202,6 +209,7 @@ class _Gatekeeper:
             self.failures.take(address)
             raise
         _limit(self.devices, device.id)
+        self.last_seen.touch(device.id)
         return device
 
     def _device(self, authorization: str) -> Device:
@@ -289,7 +297,7 @@ class BodyGate:
             (k, v) for k, v in scope["headers"] if k.lower() not in (b"content-encoding", b"content-length")
         ]
         scope["headers"].append((b"content-length", str(len(body)).encode()))
-        await self.app(scope, _replay(body), send)
+        await self.app(scope, _replay(body, receive), send)
 
     async def _read(self, headers: dict[str, str], receive: Receive) -> bytes | JSONResponse:
         declared = headers.get("content-length", "")
@@ -331,13 +339,15 @@ def _too_large(limit: int) -> JSONResponse:
     return problem_response(413, "too-large", f"the body is larger than {limit} bytes; send fewer records")
 
 
-def _replay(body: bytes) -> Callable[[], Awaitable[Message]]:
+def _replay(body: bytes, original: Receive) -> Callable[[], Awaitable[Message]]:
+    """The body already read, then the real channel: a streamed answer (the console's CSV
+    export) listens for the client's disconnect, which must not be invented at once."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await original()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 

@@ -6,6 +6,11 @@
     fieldapp-server devices [--json] | revoke DEVICE_ID
     fieldapp-server stats --json
     fieldapp-server set-status RECORD_ID verified|rejected [--reason TEXT]
+    fieldapp-server set-target KABUPATEN COUNT        (e.g. set-target 32.16 24000: the console's dashboard)
+    fieldapp-server user add NAME --role viewer|verifier|admin | user list [--json] | user disable NAME
+
+A console user's password comes from FIELDAPP_SERVER_PASSWORD, or is typed twice without echo;
+it is never an argument.
 
 The database is `--db`, else FIELDAPP_SERVER_DB, else a SQLite file in the user data folder.
 The key file is `--key-file`, else FIELDAPP_SERVER_KEY_FILE, else `server.key` beside the
@@ -98,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
     serve.add_argument("--rate", type=rate, default=20.0, help="requests per second per device")
     serve.add_argument("--enrol-rate", type=rate, default=1.0, help="enrolments per second per client address")
+    serve.add_argument(
+        "--silent-days",
+        type=int,
+        choices=range(1, 366),
+        metavar="DAYS",
+        default=3,
+        help="the console flags a laptop not heard from for longer (default 3)",
+    )
 
     code = commands.add_parser("enroll-code", help="make a one-time enrolment code for a laptop")
     code.add_argument("--office", required=True)
@@ -120,7 +133,28 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("record_id", help="the record's id, or a unique start of it")
     status.add_argument("status", choices=admin.STATUSES)
     status.add_argument("--reason", type=_reason, help=f"shown on the laptop; at most {MAX_REASON} characters")
+    target = commands.add_parser("set-target", help="a kabupaten's registration target, shown on the console")
+    target.add_argument("kabupaten", help="the kabupaten/kota code, e.g. 32.16")
+    target.add_argument("count", type=int, help="how many registrations it aims for")
+    _add_user_commands(commands)
     return parser
+
+
+def _add_user_commands(commands: argparse._SubParsersAction) -> None:
+    """`user add|list|disable`: the central console's accounts (see sync/server/console/accounts.py)."""
+    from sync.server.console.accounts import ROLE_NAMES
+
+    user = commands.add_parser("user", help="console accounts")
+    actions = user.add_subparsers(dest="user_command", required=True)
+    add = actions.add_parser(
+        "add", help="make a console account; the password from FIELDAPP_SERVER_PASSWORD or typed twice"
+    )
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLE_NAMES)
+    listing = actions.add_parser("list", help="list console accounts")
+    listing.add_argument("--json", action="store_true")
+    disable = actions.add_parser("disable", help="disable a console account and end its sessions at once")
+    disable.add_argument("name")
 
 
 def _add_provision(commands: argparse._SubParsersAction) -> None:
@@ -209,12 +243,15 @@ def cmd_serve(args: argparse.Namespace, engine: object) -> int:
     from sync.server.app import create_app
 
     setup: ServeSetup = args.setup
+    from sync.server.console.web import ConsoleSettings
+
     app = create_app(
         engine,  # type: ignore[arg-type]
         setup.keys,  # type: ignore[arg-type]
         requests_per_second=args.rate,
         burst=max(10, int(args.rate * 2)),
         enrolments_per_second=args.enrol_rate,
+        console=ConsoleSettings(silent_days=args.silent_days),
     )
     config = uvicorn.Config(
         app,
@@ -454,6 +491,58 @@ def cmd_set_status(args: argparse.Namespace, engine: object) -> int:
     return 0
 
 
+def cmd_user(args: argparse.Namespace, engine: object) -> int:
+    from sync.server.console import accounts
+
+    if args.user_command == "add":
+        accounts.check_identity(args.name, args.role)  # before the password is asked for
+        name = accounts.add_user(engine, args.name, args.role, _new_password(args.name))  # type: ignore[arg-type]
+        print(f"Console user {name} added as {args.role}.")
+    elif args.user_command == "list":
+        found = accounts.list_users(engine)  # type: ignore[arg-type]
+        if args.json:
+            print(json.dumps(found, indent=2))
+        for user in [] if args.json else found:
+            state = (
+                "disabled"
+                if user["disabled"]
+                else f"locked until {user['locked_until']}"
+                if user["locked_until"]
+                else "active"
+            )
+            print(f"{user['name']}  {user['role']}  {state}  last login {user['last_login_at'] or 'never'}")
+    else:
+        ended = accounts.disable_user(engine, args.name)  # type: ignore[arg-type]
+        print(f"Console user {accounts.normalize_name(args.name)} disabled; {ended} session(s) ended.")
+    return 0
+
+
+def _new_password(name: str) -> str:
+    """FIELDAPP_SERVER_PASSWORD, else typed twice without echo on the terminal; never an argument."""
+    import getpass
+
+    given = os.environ.get("FIELDAPP_SERVER_PASSWORD")
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise admin.AdminError("no password given: set FIELDAPP_SERVER_PASSWORD or run in a terminal")
+    first = getpass.getpass(f"Password for {name}: ")
+    if getpass.getpass("Again: ") != first:
+        raise admin.AdminError("the two passwords differ")
+    return first
+
+
+def cmd_set_target(args: argparse.Namespace, engine: object) -> int:
+    from sync.server.targets import TargetRefused, set_target
+
+    try:
+        code = set_target(engine, args.kabupaten, args.count)  # type: ignore[arg-type]
+    except TargetRefused as exc:
+        raise admin.AdminError(str(exc)) from None
+    print(f"Target for {code}: {args.count:,} registrations.")
+    return 0
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "enroll-code": cmd_enroll_code,
@@ -462,6 +551,8 @@ COMMANDS = {
     "revoke": cmd_revoke,
     "stats": cmd_stats,
     "set-status": cmd_set_status,
+    "set-target": cmd_set_target,
+    "user": cmd_user,
 }
 
 if __name__ == "__main__":

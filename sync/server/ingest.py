@@ -37,6 +37,8 @@ from fieldapp.validation import check
 from sync import protocol
 from sync.server import storage as t
 from sync.server.keys import ServerKeys
+from sync.server.tallies import Tally
+from sync.server.tallies import registration_day as office_day
 
 # Laptops in Indonesia run on UTC+7 to UTC+9; judging age by the calendar day at UTC+9 never
 # refuses a registration the laptop accepted, and is at most two hours lenient.
@@ -122,6 +124,7 @@ class _Batch:
         self.new_records: dict[str, dict] = {}
         self.new_versions: list[dict] = []
         self.new_duplicates: list[dict] = []
+        self.tally = Tally()  # the console's counts, written in this same transaction
         ids = sorted({e.id for e, _, _ in checked})
         self.stored = {
             row.id: row
@@ -233,23 +236,41 @@ class _Batch:
             "kk_index": self.kk_indexes[e.id],
             "status": "accepted",
             "reason": None,
+            "reason_code": None,
             "received_at": self.now,
         }
         if e.id in self.new_records:  # a second version of a record first seen in this batch
             self.new_records[e.id].update(values)
         elif update:
+            self._count_back_to_accepted(e.id)
             self.conn.execute(t.records.update().where(t.records.c.id == e.id).values(**values))
         else:
+            day = office_day(self.device.office, e.created_at, self.now)
             self.new_records[e.id] = {
                 "id": e.id,
                 "office": self.device.office,
                 "device_id": self.device.id,
                 "created_at": e.created_at,
+                "day": day,
                 **values,
             }
+            self.tally.add(self.device.office, day, "accepted")
         self.new_versions.append(
             {"record_id": e.id, "version": e.version, "content_mac": mac, "ciphertext": sealed, "received_at": self.now}
         )
+
+    def _count_back_to_accepted(self, record_id: str) -> None:
+        """A new version goes back to review: move its count from the state it had.
+
+        The row is read again under a lock (PostgreSQL), so a decision committed since the
+        batch read it is the state counted, and a count never drifts from the rows.
+        """
+        row = self.conn.execute(
+            select(t.records.c.office, t.records.c.day, t.records.c.status)
+            .where(t.records.c.id == record_id)
+            .with_for_update()
+        ).one()
+        self.tally.move(row.office, row.day, row.status, "accepted")
 
     def _store_duplicate(self, e: protocol.RecordEnvelope, mac: str, first_record_id: str) -> None:
         self.new_duplicates.append(
@@ -264,9 +285,10 @@ class _Batch:
             }
         )
         self.duplicate_macs[(e.id, e.version)] = mac
+        self.tally.add(self.device.office, office_day(self.device.office, self.now, self.now), "duplicate")
 
     def flush(self) -> None:
-        """Insert the batch's new rows with one statement per table."""
+        """Insert the batch's new rows with one statement per table, then move the counts."""
         for table, rows in (
             (t.records, list(self.new_records.values())),
             (t.record_versions, self.new_versions),
@@ -274,6 +296,7 @@ class _Batch:
         ):
             if rows:
                 self.conn.execute(table.insert(), rows)
+        self.tally.flush(self.conn)  # last: the counts' rows are locked only until the commit
 
 
 def _server_time(created_at: str, received_at: str) -> str:
