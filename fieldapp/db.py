@@ -1,8 +1,11 @@
 """Opening the SQLite file with the settings a power cut cannot beat.
 
 WAL with `synchronous=FULL`: a transaction that returned is on disk. Temp data stays in memory,
-so SQLite never writes a temp file beside the store. Connections run in autocommit mode and
-every write goes through `transaction()`, so the code says exactly where each one starts/ends.
+so SQLite never writes a temp file beside the store. `secure_delete` is set on every connection:
+SQLite builds without SQLITE_SECURE_DELETE (python.org's, on Windows and macOS) would otherwise
+leave a deleted row's bytes (a discarded draft's sealed blob) in free space in the file.
+Connections run in autocommit mode and every write goes through `transaction()`, so the code
+says exactly where each one starts/ends.
 """
 
 from __future__ import annotations
@@ -34,12 +37,31 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except sqlite3.Error as exc:
         conn.close()
         raise disk_problem(exc, path) or damaged(exc) from None
     _restrict(path)
     return conn
+
+
+def checkpoint(conn: sqlite3.Connection, wait_ms: int = 200) -> bool:
+    """Copy the WAL into the file and empty it, so deleted rows' old pages leave the WAL too.
+
+    A reader (the sync thread, a backup) may hold an older snapshot: then waiting is cut short
+    (`wait_ms`) and False returned; the WAL is emptied by a later checkpoint instead. Never raises
+    for that: what was deleted is deleted, this only shortens how long old bytes stay on disk.
+    """
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error:
+        return False
+    return not busy
 
 
 def check_is_store(path: Path) -> None:

@@ -41,7 +41,7 @@ class DraftInfo:
     started_at: str  # ISO UTC
     saved_at: str  # ISO UTC, the last save
     sections: tuple[str, ...]  # the sections with something filled, in SECTIONS order
-    damaged: bool = False  # its sealed data fails to open (changed outside fieldapp): listed, flagged
+    damaged: bool = False  # changed outside fieldapp (fails to open, or a column of the wrong type): flagged
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -95,28 +95,76 @@ def seal(keys: SubKeys, info: DraftInfo, plaintext: bytes) -> bytes:
 
 
 def open_fields(keys: SubKeys, info: DraftInfo, blob: bytes) -> dict[str, object]:
-    """The draft's fields; crypto.Tampered when any column or the blob was changed."""
+    """The draft's fields; crypto.Tampered when any column or the blob was changed (or is of the wrong type)."""
+    if info.damaged:
+        raise crypto.Tampered()
     fields = json.loads(crypto.open_sealed(keys.draft, crypto.KIND_DRAFT, bytes(blob), context(info)))
     if not isinstance(fields, dict):
         raise crypto.Tampered()
     return fields
 
 
-def _info(row: tuple[str, str, str, str, str]) -> DraftInfo:
-    draft_id, owner, started_at, saved_at, sections = row
-    return DraftInfo(draft_id, owner, started_at, saved_at, tuple(part for part in sections.split(",") if part))
+_TEXT_COLUMNS = ("id", "owner", "started_at", "saved_at", "sections")
+# Each column read as its SQLite type and its bytes: a value edited by hand into another type (a
+# number, a blob, text that is not UTF-8) is then told apart here instead of breaking a caller.
+_RAW = ", ".join(f"typeof({name}), CAST({name} AS BLOB)" for name in (*_TEXT_COLUMNS, "sealed"))
+
+
+def _text(kind: str, raw: bytes) -> str | None:
+    """The value when it is UTF-8 text, as every draft column but `sealed` must be; else None."""
+    if kind != "text":
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def shown(kind: str, raw: bytes) -> str:
+    """A column's value as a list shows it: itself when text, else "<type>:<hex>" (how a bad id is named)."""
+    text = _text(kind, raw)
+    return text if text is not None else f"{kind}:{raw.hex()}"
+
+
+def _row(row: tuple[object, ...]) -> tuple[DraftInfo, bytes]:
+    """The listable part and the sealed blob; any column of the wrong type makes the draft damaged."""
+    kinds = [str(kind) for kind in row[0::2]]
+    values = [bytes(value) if isinstance(value, bytes) else b"" for value in row[1::2]]  # NULL: b""
+    texts = [_text(kind, value) for kind, value in zip(kinds[:5], values[:5], strict=True)]
+    draft_id, owner, started_at, saved_at = (shown(k, v) for k, v in zip(kinds[:4], values[:4], strict=True))
+    parts = tuple(part for part in (texts[4] or "").split(",") if part)
+    sound = None not in texts and kinds[5] == "blob"
+    info = DraftInfo(draft_id, owner, started_at, saved_at, parts, damaged=not sound)
+    return info, values[5] if kinds[5] == "blob" else b""
+
+
+def _locate(draft_id: str) -> tuple[str, tuple[object, ...]]:
+    """WHERE clause and parameters for a draft by the id a list showed: text, or a bad id's "<type>:<hex>"."""
+    kind, colon, digits = draft_id.partition(":")
+    try:
+        raw = bytes.fromhex(digits) if colon and kind in ("text", "blob", "integer", "real") else None
+    except ValueError:
+        raw = None
+    if raw is None:
+        return "id = ?", (draft_id,)
+    return "(id = ? OR (typeof(id) = ? AND CAST(id AS BLOB) = ?))", (draft_id, kind, raw)
 
 
 def find(conn: sqlite3.Connection, draft_id: str) -> tuple[DraftInfo, bytes] | None:
-    row = conn.execute(f"SELECT {_COLUMNS}, sealed FROM drafts WHERE id = ?", (draft_id,)).fetchone()
-    return (_info(row[:5]), bytes(row[5])) if row else None
+    """The draft by the id a list showed, as given or in lower case (ids are typed in the CLI)."""
+    for candidate in dict.fromkeys((draft_id, draft_id.lower())):
+        where, params = _locate(candidate)
+        row = conn.execute(f"SELECT {_RAW} FROM drafts WHERE {where}", params).fetchone()
+        if row:
+            return _row(row)
+    return None
 
 
 def newest(conn: sqlite3.Connection, owner: str | None = None) -> list[tuple[DraftInfo, bytes]]:
     """Every draft (or one user's), the most recently saved first, still sealed."""
     where, params = (" WHERE owner = ?", (owner,)) if owner is not None else ("", ())
-    rows = conn.execute(f"SELECT {_COLUMNS}, sealed FROM drafts{where} ORDER BY saved_at DESC, id DESC", params)
-    return [(_info(row[:5]), bytes(row[5])) for row in rows]
+    rows = conn.execute(f"SELECT {_RAW} FROM drafts{where} ORDER BY saved_at DESC, id DESC", params)
+    return [_row(row) for row in rows]
 
 
 def write(conn: sqlite3.Connection, keys: SubKeys, info: DraftInfo, plaintext: bytes) -> None:
@@ -128,12 +176,29 @@ def write(conn: sqlite3.Connection, keys: SubKeys, info: DraftInfo, plaintext: b
 
 
 def delete(conn: sqlite3.Connection, draft_id: str) -> bool:
-    return conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount > 0
+    """Delete the draft by the id a list showed (a bad id's "<type>:<hex>" too)."""
+    where, params = _locate(draft_id)
+    return conn.execute(f"DELETE FROM drafts WHERE {where}", params).rowcount > 0
 
 
 def delete_saved_before(conn: sqlite3.Connection, cutoff: str) -> int:
-    """Remove drafts last saved before `cutoff` (an ISO UTC time); returns how many."""
-    return conn.execute("DELETE FROM drafts WHERE saved_at < ?", (cutoff,)).rowcount
+    """Remove drafts last saved before `cutoff` (an ISO UTC time); returns how many.
+
+    Only a time stored as text is compared: SQLite sorts any number before any text, so a
+    saved_at edited into a number would otherwise be purged as ancient, unseen, instead of
+    listed as damaged for a supervisor to look at.
+    """
+    return conn.execute("DELETE FROM drafts WHERE typeof(saved_at) = 'text' AND saved_at < ?", (cutoff,)).rowcount
+
+
+def saved_around(conn: sqlite3.Connection, cutoff: str) -> tuple[int, int]:
+    """How many drafts were last saved before `cutoff`, and how many at or after it (times stored as text)."""
+    row = conn.execute(
+        "SELECT COALESCE(SUM(saved_at < ?), 0), COALESCE(SUM(saved_at >= ?), 0) "
+        "FROM drafts WHERE typeof(saved_at) = 'text'",
+        (cutoff, cutoff),
+    ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 def count(conn: sqlite3.Connection) -> int:

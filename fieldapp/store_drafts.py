@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from fieldapp import crypto, drafts, records, settings
-from fieldapp.db import transaction
+from fieldapp.db import checkpoint, transaction
 from fieldapp.drafts import DraftInfo
 from fieldapp.errors import FieldappError, NotPermitted, StoreDamaged, UsageError
 from fieldapp.timestamps import iso_utc, parse, utc_now
@@ -96,6 +96,7 @@ class DraftsSide:
             info = self._draft_to_discard(keys, draft_id)
             drafts.delete(self._conn, info.id)
             self._audit("draft_discard", detail=f"draft={info.id} owner={info.owner}")
+        self._wipe_wal()
 
     def purge_drafts(self, older_than_days: int) -> int:
         """Discard every draft not saved for more than `older_than_days` days (supervisors); audited."""
@@ -110,6 +111,7 @@ class DraftsSide:
         with transaction(self._conn):
             count = drafts.delete_saved_before(self._conn, _days_ago(older_than_days))
             self._audit("draft_purge", detail=f"count={count} older_than_days={older_than_days}")
+        self._wipe_wal()
         log.info("purged %d draft(s) not saved for more than %d days", count, older_than_days)
         return count
 
@@ -117,7 +119,11 @@ class DraftsSide:
         """At login: discard drafts older than the laptop's `draft_days` setting (audited when any).
 
         Settings that fail to open (changed by hand) purge nothing: the setting is not known,
-        and a wrong guess would destroy someone's work.
+        and a wrong guess would destroy someone's work. Nor does a purge that would take every
+        draft: that is what a clock jumped forward (a flat CMOS battery, a wrong year typed)
+        looks like, and a laptop left unused for longer than `draft_days` looks the same from
+        inside. Those drafts go once a newer one exists, or by `fieldapp drafts purge`; the skip
+        is logged and audited (`draft_purge count=0 skipped=N`).
         """
         keys = self._require()
         try:
@@ -125,13 +131,33 @@ class DraftsSide:
         except (FieldappError, ValueError, TypeError):
             log.warning("settings fail to open: old drafts are not purged at this login")
             return 0
+        cutoff = _days_ago(days)
         with transaction(self._conn):
-            count = drafts.delete_saved_before(self._conn, _days_ago(days))
+            older, newer = drafts.saved_around(self._conn, cutoff)
+            if older and not newer:
+                self._audit("draft_purge", detail=f"count=0 skipped={older} automatic draft_days={days} all_older")
+                log.warning(
+                    "every draft (%d) is older than %d days: not purged automatically (has the clock jumped?)",
+                    older,
+                    days,
+                )
+                return 0
+            count = drafts.delete_saved_before(self._conn, cutoff)
             if count:
                 self._audit("draft_purge", detail=f"count={count} automatic draft_days={days}")
         if count:
+            self._wipe_wal()
             log.info("purged %d draft(s) older than %d days", count, days)
         return count
+
+    def _wipe_wal(self) -> None:
+        """After drafts were deleted: their earlier versions leave the WAL now, not at some later checkpoint.
+
+        `secure_delete` (fieldapp.db) zeroes the rows in the file; the WAL still holds the pages as
+        they were before, until a checkpoint empties it. A reader in the way only delays that.
+        """
+        if not checkpoint(self._conn):
+            log.info("the WAL is in use by a reader; it is emptied at a later checkpoint")
 
     def _consume_draft(self, keys: crypto.SubKeys, draft_id: str) -> None:
         """Delete the draft a registration was saved from, inside the registration's transaction.
@@ -139,7 +165,7 @@ class DraftsSide:
         A draft already gone (discarded elsewhere, purged) is no reason to refuse a valid
         registration; one the user may not touch, or one changed by hand, is.
         """
-        if drafts.find(self._conn, draft_id.strip().lower()) is None:
+        if drafts.find(self._conn, draft_id.strip()) is None:
             log.info("the draft a registration was saved from is already gone")
             return
         info, _ = self._authentic_draft(keys, draft_id)
@@ -153,7 +179,7 @@ class DraftsSide:
 
     def _draft_row(self, draft_id: str) -> tuple[DraftInfo, bytes]:
         """The row, or the store's not-found error (naming nothing that was typed)."""
-        found = drafts.find(self._conn, draft_id.strip().lower()) if isinstance(draft_id, str) else None
+        found = drafts.find(self._conn, draft_id.strip()) if isinstance(draft_id, str) else None
         if found is None:
             raise UsageError("no draft with that id", "tidak ada draf dengan nomor itu")
         return found

@@ -4,6 +4,7 @@ supervisor, discarding (asked once), and saving the registration taking its draf
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from test_ui_operator import login
 from ui_driver import fill_form, open_app, press
 
 from fieldapp.sample import applicant
-from fieldapp.store import Store
+from fieldapp.store import STORE_FILE, Store
 from ui import draft_autosave
 from ui.draft_offer import DraftOfferDialog
 
@@ -301,3 +302,98 @@ def test_a_record_being_edited_makes_no_draft(qtbot, data_dir: Path) -> None:
     type_text(form.full_name, " Edited")
     qtbot.wait(draft_autosave.DRAFT_DELAY_MS + 500)
     assert drafts_of(session) == []
+
+
+def test_a_language_change_keeps_the_half_typed_form_in_the_same_draft(qtbot, data_dir: Path) -> None:
+    """The workspace is built again in the new language; the form continues the draft it had."""
+    make_store(data_dir)
+    session, window = open_app(qtbot, data_dir)
+    login(qtbot, window, OPERATOR, OPERATOR_PASS)
+    form = window.workspace.screens["register"].form
+    type_half(form)
+    settings = window.workspace.open("settings")  # leave(): the save is queued, maybe not yet run
+    settings.language.choice.setCurrentIndex(settings.language.choice.findData("en"))
+    try:
+        settings.language.apply_button.click()  # at once, before that first save has answered
+        rebuilt = window.workspace.screens["register"].form
+        assert rebuilt is not form
+        qtbot.waitUntil(lambda: rebuilt.drafts.draft_id is not None, timeout=5_000)
+        [draft] = drafts_of(session)
+        assert rebuilt.drafts.draft_id == draft.id
+        assert rebuilt.data() == expected_data()
+        assert widget_values(rebuilt) == expected_widgets()
+        window.workspace.open("register")
+        assert widget_values(rebuilt) == expected_widgets()
+        type_text(rebuilt.notes, "Languagemarker")
+        rebuilt.drafts.save_now()
+        qtbot.waitUntil(lambda: stored_notes(session) == ["Languagemarker"], timeout=5_000)
+        assert [info.id for info in drafts_of(session)] == [draft.id]  # the same draft, not a second one
+        settings = window.workspace.open("settings")
+        settings.language.choice.setCurrentIndex(settings.language.choice.findData("id"))
+        settings.language.apply_button.click()  # and back: still the one draft, every field
+        again = window.workspace.screens["register"].form
+        qtbot.waitUntil(lambda: again.drafts.draft_id == draft.id, timeout=5_000)
+        assert again.data() == {**expected_data(), "notes": "Languagemarker"}
+        assert [info.id for info in drafts_of(session)] == [draft.id]
+    finally:
+        session.change_language("id")
+
+
+def stored_notes(session) -> list:  # type: ignore[no-untyped-def]
+    return on_lane(session, lambda ctx: [ctx.store.open_draft(info.id).get("notes") for info in ctx.store.drafts()])
+
+
+def test_an_empty_form_carries_nothing_over_a_language_change(qtbot, data_dir: Path) -> None:
+    make_store(data_dir)
+    session, window = open_app(qtbot, data_dir)
+    login(qtbot, window, OPERATOR, OPERATOR_PASS)
+    try:
+        session.change_language("en")
+        qtbot.wait(500)
+        assert window.workspace.screens["register"].form.drafts.draft_id is None
+        assert drafts_of(session) == []
+    finally:
+        session.change_language("id")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE drafts SET sealed = 'abc'",
+        "UPDATE drafts SET sealed = 1.5",
+        "UPDATE drafts SET sections = X'00ff'",
+        "UPDATE drafts SET saved_at = X'41'",
+        "UPDATE drafts SET id = X'41'",
+        "UPDATE drafts SET owner = CAST(owner AS BLOB)",
+    ],
+)
+def test_a_row_of_the_wrong_type_is_shown_flagged_and_discarded_without_an_internal_error(
+    qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    make_store(data_dir)
+    make_draft(data_dir, SUPERVISOR, SUPERVISOR_PASS, {"full_name": "Typemarker"})
+    kept = make_draft(data_dir, SUPERVISOR, SUPERVISOR_PASS, {"full_name": "Keptmarker"})
+    conn = sqlite3.connect(data_dir / STORE_FILE)
+    with conn:
+        conn.execute(f"{edit} WHERE id != ?", (kept,))
+    conn.close()
+    shown: list[str] = []
+    monkeypatch.setattr("ui.errors.show_error", lambda _parent, exc: shown.append(repr(exc)))
+    monkeypatch.setattr("ui.errors.report_bug", lambda exc, _parent=None: shown.append(repr(exc)))
+    monkeypatch.setattr("ui.drafts_screen.confirm_discard", lambda _parent: True)
+    session, window = open_app(qtbot, data_dir)
+    login(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    qtbot.waitUntil(lambda: window.findChild(DraftOfferDialog) is not None)
+    assert window.findChild(DraftOfferDialog).info.id == kept  # the damaged one is never offered
+    window.findChild(DraftOfferDialog).later_button.click()
+    screen = window.workspace.open("drafts")
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2)
+    [row] = [n for n, info in enumerate(screen.drafts) if info.damaged]
+    assert "Rusak" in screen.table.item(row, 3).text()
+    assert "Typemarker" not in " ".join(visible_texts(screen))
+    screen.table.selectRow(row)
+    assert not screen.continue_button.isEnabled() and screen.discard_button.isEnabled()
+    screen.discard_selected()
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1)
+    assert [info.id for info in drafts_of(session)] == [kept]
+    assert shown == []

@@ -112,6 +112,22 @@ class DraftKeeper(QObject):
         self.slot.id = draft_id
         self._last = data
 
+    def hand_over(self) -> tuple[DraftSlot, dict[str, Any]] | None:
+        """The form is about to be built again (a language change): its draft slot and data, and it stops.
+
+        What the form holds is queued for saving first; the slot travels, so the rebuilt form
+        learns the id once that save has run on the lane (`continue_work`). None while a
+        registration is being saved (its draft goes with it) or when there is nothing to carry.
+        """
+        if self.paused:
+            return None
+        self.save_now()
+        self.paused = True  # this form is going away: it saves nothing more
+        data = self.read()
+        if is_empty(data) and self.slot.id is None:
+            return None
+        return self.slot, data
+
     def register_work(self, data: dict[str, Any]) -> Callable[[Context], str]:
         """The registration, deleting this form's draft in the same transaction (on the lane)."""
         slot = self.slot
@@ -174,6 +190,21 @@ def _save(ctx: Context, slot: DraftSlot, data: dict[str, Any]) -> str:
         draft_id = ctx.store.save_draft(data, None)
     slot.id = draft_id
     return draft_id
+
+
+def continue_work(slot: DraftSlot, data: dict[str, Any]) -> Callable[[Context], str | None]:
+    """On the lane, after the save the old form queued: the id of the draft it saved into.
+
+    A save that failed (a full disk, said by the old form) is tried once more here, so the
+    rebuilt form does not start a second draft of the same applicant.
+    """
+
+    def work(ctx: Context) -> str | None:
+        if slot.id is None and not is_empty(data):
+            _save(ctx, slot, data)
+        return slot.id
+
+    return work
 
 
 def _discard(ctx: Context, slot: DraftSlot) -> None:

@@ -17,6 +17,7 @@ from fieldapp.nik import masked
 from fieldapp.regions import regions
 from fieldapp.timestamps import utc_now
 from ui import receipt as receipts
+from ui.draft_autosave import DraftSlot, continue_work
 from ui.registration_form import RegistrationForm
 from ui.session import Session
 
@@ -154,6 +155,17 @@ class Screen(QWidget):
         if self.form.drafts is not None:
             self.form.drafts.save_now()
 
+    def hand_over(self) -> tuple[DraftSlot, dict[str, Any]] | None:
+        """This screen is being replaced by one in another language: what its form carries over."""
+        return self.form.drafts.hand_over() if self.form.drafts is not None else None
+
+    def take_over(self, handed: tuple[DraftSlot, dict[str, Any]]) -> None:
+        """Continue the replaced screen's form: the same draft (same id), every field as it was."""
+        slot, data = handed
+        self.session.op(self, continue_work(slot, data)).success(
+            lambda draft_id: self._draft_opened(draft_id, data, focus=False) if draft_id else None
+        ).run()
+
     def continue_draft(self, draft_id: str) -> None:
         """Open a draft in the form; what the form held is saved into its own draft first."""
         drafts = self.form.drafts
@@ -164,10 +176,11 @@ class Screen(QWidget):
             lambda fields: self._draft_opened(draft_id, fields)
         ).run()
 
-    def _draft_opened(self, draft_id: str, fields: dict[str, Any]) -> None:
+    def _draft_opened(self, draft_id: str, fields: dict[str, Any], focus: bool = True) -> None:
         self.panel.forget()  # the last applicant's receipt leaves the screen
         self.form.load_draft(draft_id, fields)
-        self.form.focus_first()
+        if focus:
+            self.form.focus_first()
 
     def draft_discarded(self, draft_id: str) -> None:
         """The form's own draft was thrown away in the "Draf" list: the form lets it go too."""

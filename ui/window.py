@@ -96,6 +96,25 @@ class Workspace(QWidget):
         self.nav.setCurrentRow(row)
         return self.screens[key]
 
+    def screen(self, key: str) -> QWidget:
+        """The screen by its key, made now if it was not yet, without showing it."""
+        if key not in self.screens:
+            entry = next(e for e in self.entries if e.key == key)
+            screen = importlib.import_module(entry.module).Screen(self.session, self)
+            self.screens[key] = screen
+            self.stack.addWidget(screen)
+            if key == "drafts":
+                screen.continue_requested.connect(self.continue_draft)
+                screen.discarded.connect(self._draft_discarded)
+        return self.screens[key]
+
+    def carry_over(self, old: Workspace) -> None:
+        """Rebuilt in another language: the half-typed registration continues here, in the same draft."""
+        previous = old.screens.get("register")
+        handed = previous.hand_over() if previous is not None else None  # type: ignore[attr-defined]
+        if handed is not None:
+            self.screen("register").take_over(handed)  # type: ignore[attr-defined]
+
     def _open_row(self, row: int) -> None:
         if row < 0:
             return
@@ -104,15 +123,7 @@ class Workspace(QWidget):
         if callable(leave) and self._current != entry.key:
             leave()  # e.g. the registration form saves its draft at once
         self._current = entry.key
-        if entry.key not in self.screens:
-            module = importlib.import_module(entry.module)
-            screen = module.Screen(self.session, self)
-            self.screens[entry.key] = screen
-            self.stack.addWidget(screen)
-            if entry.key == "drafts":
-                screen.continue_requested.connect(self.continue_draft)
-                screen.discarded.connect(self._draft_discarded)
-        self.stack.setCurrentWidget(self.screens[entry.key])
+        self.stack.setCurrentWidget(self.screen(entry.key))
         focus = getattr(self.screens[entry.key], "focus_first", None)
         if callable(focus):
             focus()
@@ -304,8 +315,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Pendaftaran Kartu Prakerja"))
         self.status.lock_button.setText(QApplication.translate("window", "Kunci (Ctrl+L)"))
         if self.workspace is not None:
-            current = self.workspace.entries[self.workspace.nav.currentRow()].key
+            old = self.workspace
+            current = old.entries[old.nav.currentRow()].key
             self._enter_workspace(restart_sync=False)
+            self.workspace.carry_over(old)
             self.workspace.open(current)
 
     def lock(self) -> None:
