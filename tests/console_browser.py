@@ -47,7 +47,7 @@ class ConsoleSite:
 
     def add_user(self, name: str, role: str, password: str) -> subprocess.CompletedProcess[str]:
         """`fieldapp-server user add NAME --role ROLE`, the password from the environment."""
-        base = self.server._base()  # noqa: SLF001 - the same --db and --key-file as the server
+        base = self.server._base()  # the same --db and --key-file as the server
         return subprocess.run(
             [*base, "user", "add", name, "--role", role],
             capture_output=True,

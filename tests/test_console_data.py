@@ -373,3 +373,16 @@ def test_the_laptop_reads_the_reason_in_indonesian_with_the_verifiers_words() ->
             laptop_reason(code, text_in)
         assert refused.value.key == key
     assert set(REASONS) >= {"nik_mismatch", "not_eligible_age", "in_formal_education", "excluded_occupation", "other"}
+
+
+def test_the_chart_shows_every_day_of_at_least_a_fortnight_and_at_most_a_quarter() -> None:
+    from sync.server.console.charts import MAX_SPAN, MIN_SPAN, bar_chart
+
+    one_day = bar_chart([("2026-11-30", 40)])
+    assert [bar.day for bar in one_day.bars][-1] == "2026-11-30"
+    assert len(one_day.bars) == MIN_SPAN and [bar.n for bar in one_day.bars].count(0) == MIN_SPAN - 1
+    gap = bar_chart([("2026-11-01", 3), ("2026-11-20", 5)])
+    assert len(gap.bars) == 20 and gap.total == 8 and gap.bars[10].n == 0 and gap.bars[10].height == 0
+    long = bar_chart([("2026-01-01", 1), ("2026-11-30", 2)])
+    assert len(long.bars) == MAX_SPAN and long.bars[0].day == "2026-08-31" and long.total == 2
+    assert bar_chart([]).bars == []

@@ -161,6 +161,7 @@ class LoginResult:
     role: str = ""
     until: str | None = None
     just_locked: bool = False
+    known: bool = False  # the name is a live account: only then is it written to the audit log
 
 
 class LoginGuard:
@@ -182,10 +183,10 @@ class LoginGuard:
         now = _now()
         failures, until = (row.failures, row.locked_until) if known else self._unknown_state(name)
         if until is not None and until > now:
-            return LoginResult("locked", name, until=until)
+            return LoginResult("locked", name, until=until, known=known)
         if known and matches:
             self._store(name, 0, None, last_login=now)
-            return LoginResult("ok", name, role=row.role)
+            return LoginResult("ok", name, role=row.role, known=True)
         if known:
             failures, locked = self._count_failure(name)
         else:
@@ -194,8 +195,8 @@ class LoginGuard:
                 failures, locked = 0, iso_utc(now_utc() + self.lockout)
             self._remember_unknown(name, failures, locked)
         if locked is not None:
-            return LoginResult("locked", name, until=locked, just_locked=True)
-        return LoginResult("wrong", name)
+            return LoginResult("locked", name, until=locked, just_locked=True, known=known)
+        return LoginResult("wrong", name, known=known)
 
     def _count_failure(self, name: str) -> tuple[int, str | None]:
         """One more failure, counted in the database (so parallel attempts cannot slip past the limit)."""

@@ -61,6 +61,9 @@ def _login_form(
     )
 
 
+UNKNOWN_NAME = "(nama tidak dikenal)"
+
+
 @router.post("/console/login", dependencies=[Depends(csrf_checked)])
 async def login(
     request: Request,
@@ -86,7 +89,9 @@ async def login(
         message = i18n.t("login.locked", lang, minutes=console.settings.lockout_minutes, until=until)
     else:
         action, message = "login-failed", i18n.t("login.wrong", lang)
-    await run_in_threadpool(audit_as, console.engine, result.name or "-", action, None, "", address)
+    # A name no account has is not written down: it may be a password typed into the wrong box.
+    who = result.name if result.known else UNKNOWN_NAME
+    await run_in_threadpool(audit_as, console.engine, who, action, None, "", address)
     return _login_form(request, target, message, username[:64], status_code=401)
 
 

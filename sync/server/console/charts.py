@@ -15,6 +15,7 @@ LEFT = 44  # room for the value axis' labels
 BOTTOM = 24  # ... and the days'
 TOP = 10
 MAX_SPAN = 92  # days: a quarter
+MIN_SPAN = 14  # days: a first day of registrations shows as one bar of a fortnight, not a wall
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _every_day(days: list[tuple[str, int]]) -> list[tuple[str, int]]:
         return []
     counts = dict(days)
     last = dt.date.fromisoformat(days[-1][0])
-    span = min((last - dt.date.fromisoformat(days[0][0])).days + 1, MAX_SPAN)
+    span = min(max((last - dt.date.fromisoformat(days[0][0])).days + 1, MIN_SPAN), MAX_SPAN)
     every = [(last - dt.timedelta(days=back)).isoformat() for back in reversed(range(span))]
     return [(day, counts.get(day, 0)) for day in every]
 

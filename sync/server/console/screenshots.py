@@ -155,7 +155,8 @@ def take(out: Path, demo: Demo, shots: list[Shot]) -> list[Path]:
             for shot in shots:
                 sizes = [("", LAPTOP)] + ([("-phone", PHONE)] if shot.phone else [])
                 for suffix, viewport in sizes:
-                    context = browser.new_context(viewport=viewport)
+                    # Indonesia's browser settings: date fields read dd/mm/yyyy, as the team types them.
+                    context = browser.new_context(viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta")
                     page = context.new_page()
                     if shot.user is not None:
                         _sign_in(page, base, shot.user)
