@@ -81,8 +81,9 @@ def _name(region: object) -> str:
     return getattr(region, "name", "?")
 
 
-def csv_header() -> list[str]:
-    columns = list(META_COLUMNS)
+def csv_header(meta_columns: tuple[str, ...] | list[str] = META_COLUMNS) -> list[str]:
+    """`meta_columns`, then one column per record field (addresses one per part)."""
+    columns = list(meta_columns)
     for field in RECORD_FIELDS:
         if field in ("ktp_address", "domicile_address"):
             columns += [f"{field}.{part}" for part in ADDRESS_FIELDS]
@@ -103,6 +104,15 @@ def _row(meta: records.RecordMeta, record: dict[str, object]) -> list[str]:
         meta.created_at,
         meta.updated_at,
     ]
+    return spreadsheet_row(values, record)
+
+
+def spreadsheet_row(meta: list[object], record: dict[str, object]) -> list[str]:
+    """`meta` then the record's fields (addresses one column per part), each safe for a spreadsheet.
+
+    The laptop's export and the central console's export both write their rows with it.
+    """
+    values = list(meta)
     for field in RECORD_FIELDS:
         value = record.get(field)
         if field in ("ktp_address", "domicile_address"):

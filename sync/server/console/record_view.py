@@ -15,15 +15,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select, tuple_
 
-from fieldapp import crypto
+from fieldapp import crypto, reports
 from fieldapp.records import short_number
-from fieldapp.registration import ADDRESS_FIELDS, RECORD_FIELDS
+from fieldapp.reports import spreadsheet_row
 from sync.server import storage as t
 from sync.server.console.queries import QueueFilter, region_name
 from sync.server.keys import ServerKeys
 
 EXPORT_BATCH = 500
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 META_COLUMNS = ("id", "registration_number", "version", "office", "office_name", "status", "reason_code", "reason")
 META_COLUMNS += ("created_at", "received_at")
 
@@ -124,35 +123,7 @@ def record_detail(conn: Connection, keys: ServerKeys, record_id: str) -> RecordD
 
 
 def csv_header() -> list[str]:
-    columns = list(META_COLUMNS)
-    for name in RECORD_FIELDS:
-        if name in ("ktp_address", "domicile_address"):
-            columns += [f"{name}.{part}" for part in ADDRESS_FIELDS]
-        else:
-            columns.append(name)
-    return columns
-
-
-def _cell(value: object) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, - or @ would start a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def _csv_row(meta: list[object], record: dict[str, object]) -> list[str]:
-    values = list(meta)
-    for name in RECORD_FIELDS:
-        value = record.get(name)
-        if name in ("ktp_address", "domicile_address"):
-            address = value if isinstance(value, dict) else {}
-            values += [address.get(part, "") for part in ADDRESS_FIELDS]
-        else:
-            values.append(value)
-    return [_cell(value) for value in values]
+    return reports.csv_header(META_COLUMNS)
 
 
 def export_csv(engine: Engine, keys: ServerKeys, where: QueueFilter) -> Iterator[str]:
@@ -163,7 +134,7 @@ def export_csv(engine: Engine, keys: ServerKeys, where: QueueFilter) -> Iterator
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(csv_header())
-    yield buffer.getvalue()
+    yield "\ufeff" + buffer.getvalue()  # a byte-order mark: Excel then reads the names as UTF-8, as the laptop's export
     r, v = t.records.c, t.record_versions.c
     cursor: tuple[str, str] | None = None
     while True:
@@ -186,6 +157,6 @@ def export_csv(engine: Engine, keys: ServerKeys, where: QueueFilter) -> Iterator
         for row in rows:
             meta = [row.id, short_number(row.id), row.version, row.office, region_name(row.office)]
             meta += [row.status, row.reason_code, row.reason, row.created_at, row.received_at]
-            writer.writerow(_csv_row(meta, open_record(keys, row.id, row.version, row.ciphertext)))
+            writer.writerow(spreadsheet_row(meta, open_record(keys, row.id, row.version, row.ciphertext)))
         yield buffer.getvalue()
         cursor = (rows[-1].day, rows[-1].id)
