@@ -30,7 +30,7 @@ from sync.server.console.web import (
     state,
 )
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages, not the device protocol's API
 AUDIT_PAGE = 50
 LANG_SECONDS = 365 * 24 * 3600
 

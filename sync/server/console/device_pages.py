@@ -31,7 +31,7 @@ from sync.server.console.web import (
     state,
 )
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages, not the device protocol's API
 MAX_CODE_HOURS = 24 * 30  # a code from the console is for a laptop being set up this month
 DEVICE_ID = r"^[0-9a-f-]{36}$"
 

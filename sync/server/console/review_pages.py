@@ -24,7 +24,7 @@ from sync.server.console.web import ConsoleUser, audit, csrf_checked, language, 
 from sync.server.tallies import RECORD_STATES
 from sync.server.targets import TargetRefused, set_target
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages, not the device protocol's API
 RECORD_ID = r"^[0-9A-Za-z-]{1,36}$"
 Viewer = Annotated[ConsoleUser, Depends(require("viewer"))]
 Verifier = Annotated[ConsoleUser, Depends(require("verifier"))]
