@@ -13,10 +13,11 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
 import unicodedata
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidKey, InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -71,6 +72,12 @@ def new_salt() -> bytes:
     return os.urandom(16)
 
 
+# OpenSSL's Argon2id (lanes > 1) starts its own threads; two calls at the same moment in one
+# process can hang forever inside OpenSSL or fail with MemoryError. Every Argon2id run in the
+# project goes through this one lock: they take turns, a fraction of a second each.
+ARGON2_LOCK = threading.Lock()
+
+
 def derive_kek(secret: str, salt: bytes, params: KdfParams, *, as_typed: bool = False) -> bytes:
     """The key-encryption key for a passphrase or recovery code (Argon2id).
 
@@ -81,14 +88,37 @@ def derive_kek(secret: str, salt: bytes, params: KdfParams, *, as_typed: bool = 
     """
     if not as_typed and not secret.isascii():
         secret = unicodedata.normalize("NFC", secret)
-    kdf = Argon2id(
+    with ARGON2_LOCK:
+        return _argon2id(salt, params).derive(secret.encode("utf-8"))
+
+
+def _argon2id(salt: bytes, params: KdfParams) -> Argon2id:
+    return Argon2id(
         salt=salt,
         length=KEY_LENGTH,
         iterations=params.iterations,
         lanes=params.lanes,
         memory_cost=params.memory_kib,
     )
-    return kdf.derive(secret.encode("utf-8"))
+
+
+def password_hash(password: str, params: KdfParams) -> str:
+    """An Argon2id PHC string (`$argon2id$v=19$m=...,t=...,p=...$salt$hash`) for a password.
+
+    The string carries its own cost, so the cost can be raised later without breaking older hashes.
+    """
+    with ARGON2_LOCK:
+        return _argon2id(new_salt(), params).derive_phc_encoded(password.encode("utf-8"))
+
+
+def password_hash_matches(password: str, phc: str) -> bool:
+    """Argon2id's own constant-time check of a PHC string; a damaged string never matches."""
+    try:
+        with ARGON2_LOCK:
+            Argon2id.verify_phc_encoded(password.encode("utf-8"), phc)
+    except (InvalidKey, ValueError):
+        return False
+    return True
 
 
 def _header(kind: int) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
@@ -112,15 +113,32 @@ def spreadsheet_row(meta: list[object], record: dict[str, object]) -> list[str]:
 
     The laptop's export and the central console's export both write their rows with it.
     """
-    values = list(meta)
+    cells = [_cell(value) for value in meta]
     for field in RECORD_FIELDS:
         value = record.get(field)
         if field in ("ktp_address", "domicile_address"):
             address = value if isinstance(value, dict) else {}
-            values += [address.get(part, "") for part in ADDRESS_FIELDS]
+            cells += [_cell(address.get(part, "")) for part in ADDRESS_FIELDS]
+        elif field in DIGIT_FIELDS:
+            cells.append(_digits_cell(value))
         else:
-            values.append(value)
-    return [_cell(value) for value in values]
+            cells.append(_cell(value))
+    return cells
+
+
+# NIK and KK (16 digits) and the phone number (+62...): Excel reads a bare number as a float
+# (3.21601E+15, the 16th digit lost) and shows a '-guarded +62 with its apostrophe. Written as
+# the formula ="3216..." Excel shows the text exactly, digit for digit; LibreOffice too.
+DIGIT_FIELDS = frozenset({"nik", "kk_number", "phone"})
+_DIGITS = re.compile(r"\+?[0-9]{1,20}")
+
+
+def _digits_cell(value: object) -> str:
+    """="<digits>" for a value the rules let through (digits, or + and digits); else a plain cell."""
+    text = "" if value is None else str(value)
+    if _DIGITS.fullmatch(text):
+        return f'="{text}"'
+    return _cell(value)
 
 
 def _cell(value: object) -> str:

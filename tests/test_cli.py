@@ -181,8 +181,10 @@ def test_export_writes_every_record_to_csv_for_a_supervisor_only(cli, store, peo
     done = cli("export", "--out", str(target), "--json")
     assert done.code == 0 and json.loads(done.out) == {"written": 4, "damaged": 0, "file": str(target)}
     rows = list(csv_module.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
-    assert sorted(row["nik"] for row in rows) == sorted(str(p["nik"]) for p in people[:4])
-    assert all(row["phone"].startswith("'+62") for row in rows)  # no formula in a spreadsheet
+    # NIK, KK and phone as ="..." text cells: Excel keeps every digit (no 3.21601E+15) and shows no apostrophe
+    assert sorted(row["nik"] for row in rows) == sorted(f'="{p["nik"]}"' for p in people[:4])
+    assert sorted(row["kk_number"] for row in rows) == sorted(f'="{p["kk_number"]}"' for p in people[:4])
+    assert all(row["phone"].startswith('="+62') and row["phone"][5:-1].isdigit() for row in rows)
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     audit = cli("audit", "--json")
     assert any(entry["action"] == "export" for entry in json.loads(audit.out))

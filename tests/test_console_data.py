@@ -359,6 +359,10 @@ def test_detail_and_export_decrypt_the_newest_version(central: Central) -> None:
     assert sorted(row["id"] for row in rows) == sorted(ids)
     assert {row["full_name"] for row in rows} == {central.sent[i][2]["full_name"] for i in ids}
     assert {row["office_name"] for row in rows} == {"Sagara Makmur"}
+    # NIK, KK and phone as ="..." text cells: Excel keeps all 16 digits and shows no apostrophe
+    assert {row["nik"] for row in rows} == {f'="{central.sent[i][2]["nik"]}"' for i in ids}
+    assert {row["kk_number"] for row in rows} == {f'="{central.sent[i][2]["kk_number"]}"' for i in ids}
+    assert all(row["phone"].startswith('="+62') and row["phone"][5:-1].isdigit() for row in rows)
 
 
 def test_the_laptop_reads_the_reason_in_indonesian_with_the_verifiers_words() -> None:

@@ -273,40 +273,53 @@ def set_status(
     reason_code: str | None = None,
     decided_by: str | None = None,
     version: int | None = None,
+    exact: bool = False,
 ) -> str:
     """A central decision on a record; the laptop that sent it sees it at its next pull.
 
-    `record_id` may be a unique prefix of the id, as the laptop's CLI accepts; the full id is
-    returned so the caller can say which record changed. The console also gives the reason's
-    code, who decided, and the `version` its verifier read: a record changed since is refused.
-    The console's counts move in the same transaction, with the row locked (PostgreSQL) so a
-    new version arriving at the same moment is counted from the state this decision left.
+    `record_id` may be a unique prefix of the id, as the laptop's CLI accepts, unless `exact`
+    (the console: a full id only); the full id is returned so the caller can say which record
+    changed. The console also gives the reason's code, who decided, and the `version` its
+    verifier read: a record changed since is refused.
+
+    The row is read under a lock (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite, see
+    database.py) and written only WHERE its id, version and status are still the ones read, so
+    the counts move exactly once for a change, even when the same decision is sent twice at the
+    same moment (a double click). A decision that changes nothing (verified twice) writes nothing.
     """
     if status not in STATUSES:
         raise AdminError("status must be verified or rejected")
     with engine.begin() as conn:
-        row = _record_by_prefix(conn, record_id)
-        record_id = row.id
+        if exact:
+            found = conn.execute(select(t.records.c.id).where(t.records.c.id == record_id)).first()
+            if found is None:
+                raise AdminError("no such record")
+        else:
+            record_id = _record_by_prefix(conn, record_id).id
+        r = t.records.c
         row = conn.execute(
-            select(t.records.c.device_id, t.records.c.version, t.records.c.office, t.records.c.day, t.records.c.status)
-            .where(t.records.c.id == record_id)
+            select(r.device_id, r.version, r.office, r.day, r.status, r.reason, r.reason_code)
+            .where(r.id == record_id)
             .with_for_update()
         ).one()
         if version is not None and row.version != version:
             raise VersionChanged(f"record {record_id} has a newer version ({row.version}) than the one judged")
-        now = utc_now()
-        conn.execute(
+        if (row.status, row.reason, row.reason_code) == (status, reason, reason_code):
+            return record_id  # already so: nothing to tell the laptop, nothing to count
+        changed = conn.execute(
             t.records.update()
-            .where(t.records.c.id == record_id)
+            .where((r.id == record_id) & (r.version == row.version) & (r.status == row.status))
             .values(status=status, reason=reason, reason_code=reason_code)
         )
+        if changed.rowcount != 1:  # unreachable while the lock holds; never count a change not made
+            raise VersionChanged(f"record {record_id} changed while it was being decided; read it again")
         conn.execute(
             t.status_changes.insert().values(
                 record_id=record_id,
                 device_id=row.device_id,
                 status=status,
                 reason=reason,
-                changed_at=now,
+                changed_at=utc_now(),
                 version=row.version,
                 reason_code=reason_code,
                 decided_by=decided_by,

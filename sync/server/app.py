@@ -31,7 +31,8 @@ from sync import protocol
 from sync.server import admin
 from sync.server.anchors import AnchorMoved, Anchors
 from sync.server.console import mount as mount_console
-from sync.server.console.web import ConsoleSettings
+from sync.server.console.web import ConsoleSettings, is_console_path
+from sync.server.console.web import error_page as console_error_page
 from sync.server.ingest import Device, Ingest
 from sync.server.keys import ServerKeys
 from sync.server.lastseen import LastSeen
@@ -257,7 +258,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         return problem_response(exc.status, exc.kind, exc.title, exc.detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def on_invalid(request: Request, exc: RequestValidationError) -> Response:
+        if is_console_path(request.url.path):  # a person's browser: an HTML page, not a JSON problem
+            return await run_in_threadpool(console_error_page, request, 400)
         errors = exc.errors()
         if any(error.get("type") == "json_invalid" for error in errors):
             return problem_response(400, "malformed-json", "the body is not valid JSON")
@@ -266,7 +269,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         return problem_response(422, "invalid-body", "the body does not match the protocol", detail[:2000])
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_console_path(request.url.path) and exc.status_code in (400, 404, 405, 422):
+            status = 400 if exc.status_code == 422 else exc.status_code
+            return await run_in_threadpool(console_error_page, request, status)
         return problem_response(exc.status_code, "http-" + str(exc.status_code), str(exc.detail))
 
     @app.exception_handler(Exception)

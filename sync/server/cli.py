@@ -7,6 +7,7 @@
     fieldapp-server stats --json
     fieldapp-server set-status RECORD_ID verified|rejected [--reason TEXT]
     fieldapp-server set-target KABUPATEN COUNT        (e.g. set-target 32.16 24000: the console's dashboard)
+    fieldapp-server recount                           (rebuild the console's counts from the records)
     fieldapp-server user add NAME --role viewer|verifier|admin | user list [--json] | user disable NAME
 
 A console user's password comes from FIELDAPP_SERVER_PASSWORD, or is typed twice without echo;
@@ -136,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     target = commands.add_parser("set-target", help="a kabupaten's registration target, shown on the console")
     target.add_argument("kabupaten", help="the kabupaten/kota code, e.g. 32.16")
     target.add_argument("count", type=int, help="how many registrations it aims for")
+    commands.add_parser(
+        "recount",
+        help="rebuild the console's counts (tallies) from the records and duplicates; prints what it corrected",
+    )
     _add_user_commands(commands)
     return parser
 
@@ -543,6 +548,17 @@ def cmd_set_target(args: argparse.Namespace, engine: object) -> int:
     return 0
 
 
+def cmd_recount(args: argparse.Namespace, engine: object) -> int:
+    """The tallies rebuilt from the rows; each corrected count printed, or that none had drifted."""
+    from sync.server.tallies import recount
+
+    fixes = recount(engine)  # type: ignore[arg-type]
+    for office, day, status, before, now in fixes:
+        print(f"{office}  {day}  {status}: {before} -> {now}")
+    print(f"{len(fixes)} count(s) corrected." if fixes else "All counts matched the records; nothing changed.")
+    return 0
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "enroll-code": cmd_enroll_code,
@@ -552,6 +568,7 @@ COMMANDS = {
     "stats": cmd_stats,
     "set-status": cmd_set_status,
     "set-target": cmd_set_target,
+    "recount": cmd_recount,
     "user": cmd_user,
 }
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
@@ -34,15 +34,28 @@ def connect(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_size=20, max_overflow=10, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # Python's sqlite3 would begin a transaction only at the first write, so a read-then-write
+    # (a decision, the lockout count, an ingest batch) could act on a row another writer changed
+    # since it was read. The driver's own BEGIN is switched off here and `_sqlite_begin_immediate`
+    # begins every transaction itself (SQLAlchemy's documented pysqlite recipe).
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Connection) -> None:
+    """Every SQLite transaction takes the write lock when it begins (waiting up to the timeout
+    for another writer), so what it reads stays true until it commits: SQLite's form of
+    SELECT ... FOR UPDATE. Transactions are short; readers wait at most for one writer's commit."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def upgrade(engine: Engine) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -87,3 +87,41 @@ def upsert(conn: Connection) -> Insert:
         index_elements=[t.tallies.c.office, t.tallies.c.day, t.tallies.c.status],
         set_={"n": t.tallies.c.n + statement.excluded.n},
     )
+
+
+def counted_from_rows(conn: Connection) -> Counter[tuple[str, str, str]]:
+    """Every count as the records and duplicates rows make it, without zeros."""
+    r = t.records.c
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for office, day, status, n in conn.execute(
+        select(r.office, r.day, r.status, func.count()).group_by(r.office, r.day, r.status)
+    ):
+        counts[(office, day, status)] += int(n)
+    for office, received_at in conn.execute(select(t.duplicates.c.office, t.duplicates.c.received_at)):
+        counts[(office, registration_day(office, received_at, received_at), DUPLICATE)] += 1
+    return counts
+
+
+def recount(engine: Engine) -> list[tuple[str, str, str, int, int]]:
+    """Rebuild the tallies from the rows in one transaction; the corrections made, as
+    (office, day, status, count before, count now), in key order. Empty: nothing had drifted.
+
+    The transaction takes the write lock first (BEGIN IMMEDIATE on SQLite; on PostgreSQL the
+    tallies table is locked against writers), so no push or decision moves a count between the
+    rows being counted and the counts being written.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE records, duplicates, tallies IN SHARE ROW EXCLUSIVE MODE")
+        kept: Counter[tuple[str, str, str]] = Counter()
+        for office, day, status, n in conn.execute(select(t.tallies)):
+            kept[(office, day, status)] += int(n)
+        counted = counted_from_rows(conn)
+        wrong = sorted(key for key in kept.keys() | counted.keys() if kept[key] != counted[key])
+        fixes = [(*key, kept[key], counted[key]) for key in wrong]
+        if fixes:
+            conn.execute(t.tallies.delete())
+            rows = [{"office": o, "day": d, "status": s, "n": n} for (o, d, s), n in sorted(counted.items()) if n]
+            if rows:
+                conn.execute(t.tallies.insert(), rows)
+    return fixes

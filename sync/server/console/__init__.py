@@ -50,7 +50,11 @@ def mount(app: FastAPI, engine: Engine, keys: ServerKeys, settings: ConsoleSetti
 
 
 class ConsoleHeaders:
-    """Every answer under /console carries the security headers (CSP, no framing, no caching)."""
+    """Every answer under /console carries the security headers (CSP, no framing, no caching).
+
+    HEAD on a console page is answered as its GET without the body (the routes are GET-only,
+    which would answer HEAD 405): link checkers and uptime monitors use HEAD.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -62,11 +66,17 @@ class ConsoleHeaders:
             await self.app(scope, receive, send)
             return
 
+        head = scope.get("method") == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {k for k, _ in self.headers}
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
                 message = {**message, "headers": kept + self.headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, with_headers)

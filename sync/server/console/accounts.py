@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import secrets
 import threading
@@ -21,10 +20,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidKey
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from sqlalchemy import Engine, select
 
+from fieldapp import crypto
 from fieldapp.crypto import KdfParams
 from fieldapp.timestamps import iso_utc, parse
 from sync.server import storage as t
@@ -50,23 +48,13 @@ def now_utc() -> dt.datetime:
 
 
 def hash_password(password: str) -> str:
-    kdf = Argon2id(
-        salt=os.urandom(16),
-        length=32,
-        iterations=HASH_PARAMS.iterations,
-        lanes=HASH_PARAMS.lanes,
-        memory_cost=HASH_PARAMS.memory_kib,
-    )
-    return kdf.derive_phc_encoded(password.encode("utf-8"))
+    """An Argon2id PHC string; runs under crypto's process-wide Argon2id lock."""
+    return crypto.password_hash(password, HASH_PARAMS)
 
 
 def password_matches(password: str, phc: str) -> bool:
-    """Argon2id's own constant-time check; a damaged hash never matches."""
-    try:
-        Argon2id.verify_phc_encoded(password.encode("utf-8"), phc)
-    except (InvalidKey, ValueError):
-        return False
-    return True
+    """Argon2id's own constant-time check (under the same lock); a damaged hash never matches."""
+    return crypto.password_hash_matches(password, phc)
 
 
 _dummy_hash: str | None = None
@@ -175,40 +163,70 @@ class LoginGuard:
         self._lock = threading.Lock()
 
     def attempt(self, typed_name: str, password: str) -> LoginResult:
-        name = normalize_name(typed_name)[:64]
-        with self.engine.connect() as conn:
-            row = conn.execute(select(t.console_users).where(t.console_users.c.name == name)).first()
-        known = row is not None and not row.disabled
-        matches = password_matches(password, row.password_hash if known else dummy_hash())
-        now = _now()
-        failures, until = (row.failures, row.locked_until) if known else self._unknown_state(name)
-        if until is not None and until > now:
-            return LoginResult("locked", name, until=until, known=known)
-        if known and matches:
-            self._store(name, 0, None, last_login=now)
-            return LoginResult("ok", name, role=row.role, known=True)
-        if known:
-            failures, locked = self._count_failure(name)
-        else:
-            failures, locked = failures + 1, None
-            if failures >= self.max_failures:
-                failures, locked = 0, iso_utc(now_utc() + self.lockout)
-            self._remember_unknown(name, failures, locked)
-        if locked is not None:
-            return LoginResult("locked", name, until=locked, just_locked=True, known=known)
-        return LoginResult("wrong", name, known=known)
+        """Count the attempt first, then check the password; a right one resets the count.
 
-    def _count_failure(self, name: str) -> tuple[int, str | None]:
-        """One more failure, counted in the database (so parallel attempts cannot slip past the limit)."""
+        The count is taken before the slow Argon2id check, atomically (one write transaction
+        per account; a lock for names nobody has), so guesses sent in parallel are counted as
+        they arrive: the attempt that reaches `max_failures` locks the name at once, and every
+        attempt after it is refused without a check, even while the earlier ones are still
+        being judged. A locked name costs no Argon2id run, known or not.
+        """
+        name = normalize_name(typed_name)[:64]
+        counted = self._count_known(name)
+        if counted is None:
+            return self._attempt_unknown(name, password)
+        role, password_hash, locks, until = counted
+        if until is not None and not locks:
+            return LoginResult("locked", name, until=until, known=True)
+        if password_matches(password, password_hash):
+            self._store(name, 0, None, last_login=_now())
+            return LoginResult("ok", name, role=role, known=True)
+        if locks:
+            return LoginResult("locked", name, until=until, just_locked=True, known=True)
+        return LoginResult("wrong", name, known=True)
+
+    def _count_known(self, name: str) -> tuple[str, str, bool, str | None] | None:
+        """For a live account: (role, hash, this attempt locks it, locked until); None for any other name.
+
+        A locked account is not counted: (role, hash, False, until). Otherwise the attempt is
+        counted as a failure now, and when it is the last one allowed the lock is set now too;
+        a right password undoes both (`_store`).
+        """
         users = t.console_users
-        with self.engine.begin() as conn:
-            conn.execute(users.update().where(users.c.name == name).values(failures=users.c.failures + 1))
-            failures = conn.execute(select(users.c.failures).where(users.c.name == name)).scalar_one()
-            if failures < self.max_failures:
-                return failures, None
-            locked = iso_utc(now_utc() + self.lockout)
-            conn.execute(users.update().where(users.c.name == name).values(failures=0, locked_until=locked))
-        return 0, locked
+        now = _now()
+        with self.engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite, the row locked on PostgreSQL
+            row = conn.execute(
+                select(users.c.role, users.c.password_hash, users.c.disabled, users.c.failures, users.c.locked_until)
+                .where(users.c.name == name)
+                .with_for_update()
+            ).first()
+            if row is None or row.disabled:
+                return None
+            if row.locked_until is not None and row.locked_until > now:
+                return row.role, row.password_hash, False, row.locked_until
+            failures = row.failures + 1
+            locked = iso_utc(now_utc() + self.lockout) if failures >= self.max_failures else None
+            conn.execute(
+                users.update()
+                .where(users.c.name == name)
+                .values(failures=0 if locked else failures, locked_until=locked)
+            )
+        return row.role, row.password_hash, locked is not None, locked
+
+    def _attempt_unknown(self, name: str, password: str) -> LoginResult:
+        """A name no live account has, counted and locked in memory exactly like a real one."""
+        now = _now()
+        with self._lock:
+            failures, until = self._unknown.get(name, (0, None))
+            if until is not None and until > now:
+                return LoginResult("locked", name, until=until)
+            failures += 1
+            locked = iso_utc(now_utc() + self.lockout) if failures >= self.max_failures else None
+            self._remember_unknown(name, 0 if locked else failures, locked)
+        password_matches(password, dummy_hash())  # the same time as a real account's check
+        if locked is not None:
+            return LoginResult("locked", name, until=locked, just_locked=True)
+        return LoginResult("wrong", name)
 
     def _store(self, name: str, failures: int, locked: str | None, last_login: str | None = None) -> None:
         values: dict[str, object] = {"failures": failures, "locked_until": locked}
@@ -217,16 +235,12 @@ class LoginGuard:
         with self.engine.begin() as conn:
             conn.execute(t.console_users.update().where(t.console_users.c.name == name).values(**values))
 
-    def _unknown_state(self, name: str) -> tuple[int, str | None]:
-        with self._lock:
-            return self._unknown.get(name, (0, None))
-
     def _remember_unknown(self, name: str, failures: int, locked: str | None) -> None:
-        with self._lock:
-            self._unknown[name] = (failures, locked)
-            self._unknown.move_to_end(name)
-            while len(self._unknown) > MAX_UNKNOWN_NAMES:
-                self._unknown.popitem(last=False)
+        """Called with `_lock` held; the oldest names are forgotten beyond MAX_UNKNOWN_NAMES."""
+        self._unknown[name] = (failures, locked)
+        self._unknown.move_to_end(name)
+        while len(self._unknown) > MAX_UNKNOWN_NAMES:
+            self._unknown.popitem(last=False)
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,13 @@ async def login(
 ) -> Response:
     console = state(request)
     target = safe_next(next)
-    result = await run_in_threadpool(console.guard.attempt, username, password)
     address = client_address(request)
+    wait = console.login_limiter.take(address)
+    if wait > 0:  # many sign-ins from one address: refused before any password is checked
+        response = _login_form(request, target, i18n.t("login.slow_down", _lang(request)), username[:64], 429)
+        response.headers["Retry-After"] = str(max(1, round(wait)))
+        return response
+    result = await run_in_threadpool(console.guard.attempt, username, password)
     if result.outcome == "ok":
         token = await run_in_threadpool(accounts.create_session, console.engine, result.name, console.settings)
         await run_in_threadpool(audit_as, console.engine, result.name, "login", None, "", address)

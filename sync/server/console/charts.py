@@ -69,8 +69,11 @@ def bar_chart(days: list[tuple[str, int]]) -> Chart:
         Tick(f"{top * k // 2:,}".replace(",", "."), LEFT - 6, baseline - plot_height * k / 2) for k in range(3)
     ]
     every = max(1, len(filled) // 6)
+    newest = len(filled) - 1  # counted back from the newest day, so today always has its label
     day_ticks = [
-        Tick(_short(day), LEFT + i * slot + slot / 2, HEIGHT - 6) for i, (day, _) in enumerate(filled) if i % every == 0
+        Tick(_short(day), LEFT + i * slot + slot / 2, HEIGHT - 6)
+        for i, (day, _) in enumerate(filled)
+        if (newest - i) % every == 0
     ]
     return Chart(WIDTH, HEIGHT, bars, value_ticks, day_ticks, baseline, sum(n for _, n in filled))
 

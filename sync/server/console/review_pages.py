@@ -25,7 +25,7 @@ from sync.server.tallies import RECORD_STATES
 from sync.server.targets import TargetRefused, set_target
 
 router = APIRouter(include_in_schema=False)  # HTML pages, not the device protocol's API
-RECORD_ID = r"^[0-9A-Za-z-]{1,36}$"
+RECORD_ID = r"^[0-9A-Za-z-]{36}$"  # a full id only: a short start of one never names a record here
 Viewer = Annotated[ConsoleUser, Depends(require("viewer"))]
 Verifier = Annotated[ConsoleUser, Depends(require("verifier"))]
 Admin = Annotated[ConsoleUser, Depends(require("admin"))]
@@ -132,12 +132,14 @@ def decide(
     user: Verifier,
     record_id: Annotated[str, Path(pattern=RECORD_ID)],
     decision: Annotated[str, Form(max_length=16)] = "",
-    version: Annotated[int, Form(ge=1)] = 0,
+    version: Annotated[int | None, Form(ge=1)] = None,
     reason_code: Annotated[str, Form(max_length=32)] = "",
     reason_text: Text = "",
 ) -> Response:
     """Verify, or reject with a reason; the laptop hears it at its next pull. A record that
     changed since the verifier opened it is not decided: they see the new version first."""
+    if version is None:  # the form always sends the version it shows: this POST was not made by it
+        return render(request, "refused.html", user, 400, message_key="error.bad_request")
     try:
         if decision == "verified":
             reason, code = None, None
@@ -145,8 +147,15 @@ def decide(
             reason, code = laptop_reason(reason_code, reason_text), reason_code
         else:
             raise ReasonRefused("decision.error.choose")
-        admin.set_status(
-            state(request).engine, record_id, decision, reason, reason_code=code, decided_by=user.name, version=version
+        record_id = admin.set_status(
+            state(request).engine,
+            record_id,
+            decision,
+            reason,
+            reason_code=code,
+            decided_by=user.name,
+            version=version,
+            exact=True,
         )
     except ReasonRefused as refused:
         return _detail_page(request, user, record_id, 422, error=refused.key, typed=reason_text, chosen=reason_code)

@@ -39,7 +39,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Terlalu banyak percobaan gagal. Masuk dengan nama ini ditolak selama {minutes} menit, sampai pukul {until}.",
         "Too many failed attempts. Sign-in with this name is refused for {minutes} minutes, until {until}.",
     ),
+    "login.slow_down": (
+        "Terlalu banyak percobaan masuk dari alamat ini. Tunggu sebentar, lalu coba lagi.",
+        "Too many sign-in attempts from this address. Wait a little, then try again.",
+    ),
     # Refusals
+    "error.not_found": ("Halaman ini tidak ada.", "There is no such page."),
+    "error.bad_request": (
+        "Alamat atau formulir ini berisi nilai yang tidak sah, jadi tidak diproses. Tidak ada yang diubah.",
+        "This address or form holds a value that is not valid, so it was not processed. Nothing was changed.",
+    ),
     "error.title": ("Ditolak", "Refused"),
     "error.forbidden": (
         "Anda tidak berwenang membuka halaman ini atau melakukan tindakan ini. Tidak ada yang diubah.",

@@ -175,4 +175,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every export is written to the audit log with its filter and count.",
     ),
     "export.download": ("Unduh CSV", "Download CSV"),
+    "export.digits": (
+        'NIK, nomor KK dan nomor HP ditulis sebagai ="…" agar Excel menyimpannya sebagai teks '
+        "dan tidak ada angka yang hilang.",
+        'NIK, KK numbers and phone numbers are written as ="…" so Excel keeps them as text, every digit.',
+    ),
 }

@@ -31,6 +31,7 @@ from sync.server import storage as t
 from sync.server.console import i18n
 from sync.server.console.accounts import LoginGuard, Session, session_for_token
 from sync.server.keys import ServerKeys
+from sync.server.ratelimit import RateLimiter
 
 ROLES = ("viewer", "verifier", "admin")  # each has the powers of those before it
 SESSION_COOKIE = "console_session"
@@ -69,6 +70,8 @@ class ConsoleSettings:
     idle_minutes: int = 30  # ... or after this long without a request
     max_failures: int = 5  # wrong passwords in a row before the account is locked
     lockout_minutes: int = 15
+    logins_per_minute: float = 12.0  # sign-in attempts one client address may make, after ...
+    login_burst: int = 20  # ... this many at once: slows down guessing across many names
 
 
 @dataclass
@@ -79,9 +82,11 @@ class ConsoleState:
     keys: ServerKeys
     settings: ConsoleSettings
     guard: LoginGuard = field(init=False)
+    login_limiter: RateLimiter = field(init=False)  # POST /console/login, per client address
 
     def __post_init__(self) -> None:
         self.guard = LoginGuard(self.engine, self.settings.max_failures, self.settings.lockout_minutes)
+        self.login_limiter = RateLimiter(self.settings.logins_per_minute / 60, self.settings.login_burst)
 
 
 def state(request: Request) -> ConsoleState:
@@ -228,6 +233,25 @@ def render(
     if getattr(request.state, "new_login_csrf", None) == csrf_token:
         set_cookie(request, response, LOGIN_CSRF_COOKIE, csrf_token, max_age=None)
     return response
+
+
+def is_console_path(path: str) -> bool:
+    return path == "/console" or path.startswith("/console/")
+
+
+ERROR_PAGES = {404: "error.not_found", 405: "error.bad_request"}
+
+
+def error_page(request: Request, status_code: int) -> HTMLResponse:
+    """The console's own page for a request it cannot serve (a bad value in the address or a
+    form, an unknown page), instead of the device API's JSON problem; it says nothing of the input."""
+    try:
+        session = current_session(request)
+    except Exception:  # the page must answer even when the database does not
+        session = None
+    user = ConsoleUser(session.user_name, session.role) if session is not None else None
+    message_key = ERROR_PAGES.get(status_code, "error.bad_request")
+    return render(request, "refused.html", user, status_code, message_key=message_key)
 
 
 def set_cookie(request: Request, response: Any, name: str, value: str, max_age: int | None) -> None:
