@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OFFICE, OPERATOR, OPERATOR_PASS, SUPERVISOR, SUPERVISOR_PASS
+from conftest import OFFICE, OPERATOR, OPERATOR_PASS
+from test_drafts import OTHER, OTHER_PASS, session
 
 from fieldapp import db
 from fieldapp.errors import FieldappError, StoreDamaged
@@ -25,7 +26,6 @@ from fieldapp.sample import applicant
 from fieldapp.store import STORE_FILE, Store
 from fieldapp.timestamps import iso_utc
 
-OTHER, OTHER_PASS = "operator2", "second operator pass 77"
 TEXT_COLUMNS = ("id", "owner", "started_at", "saved_at", "sections")
 # Each wrong type a column can be given by hand, as the SQL expression that makes it from the value.
 # The text columns have TEXT affinity, so SQLite stores a number put there as its text ('7', '9.5'):
@@ -45,16 +45,11 @@ CASES = [(column, kind, sql) for column in TEXT_COLUMNS for kind, sql in NOT_TEX
 
 @pytest.fixture
 def office(store: Store, data_dir: Path) -> Path:
+    """As in test_drafts: a supervisor and two operators, closed for each test to log in."""
     store.add_user(OPERATOR, "operator", OPERATOR_PASS)
     store.add_user(OTHER, "operator", OTHER_PASS)
     store.close()
     return data_dir
-
-
-def session(data_dir: Path, name: str = SUPERVISOR, passphrase: str = SUPERVISOR_PASS) -> Store:
-    store = Store.open(data_dir)
-    store.login(name, passphrase)
-    return store
 
 
 def half(index: int) -> dict[str, object]:
