@@ -1,4 +1,4 @@
-"""`fieldapp-server user add|list|disable`: console accounts made with the real CLI, as an operator does.
+"""`fieldapp-server user add|list|disable|password`: console accounts made with the real CLI, as an operator does.
 
 The password comes from FIELDAPP_SERVER_PASSWORD or is typed twice at a terminal (a real pty
 here) without echo; it is never an argument and only its Argon2id hash is stored.
@@ -140,3 +140,32 @@ def test_password_typed_twice_at_a_terminal_without_echo(server_db: str, tmp_pat
         assert guard.attempt("dewi", GOOD).outcome == "ok"
     finally:
         engine.dispose()
+
+
+def test_a_forgotten_password_is_replaced_which_unlocks_enables_and_ends_old_sessions(
+    server_db: str, tmp_path: Path
+) -> None:
+    assert cli(server_db, tmp_path, "user", "add", "sari", "--role", "verifier").returncode == 0
+    engine = connect(server_db)
+    try:
+        settings = ConsoleSettings()
+        guard = accounts.LoginGuard(engine, max_failures=5, lockout_minutes=15)
+        old_session = accounts.create_session(engine, "sari", settings)
+        for attempt in range(5):
+            guard.attempt("sari", f"lupa sandi {attempt}")
+        assert guard.attempt("sari", GOOD).outcome == "locked"
+        assert cli(server_db, tmp_path, "user", "disable", "sari").returncode == 0
+        new = "teh manis hangat 7"
+        replaced = cli(server_db, tmp_path, "user", "password", "Sari", password=new)
+        assert replaced.returncode == 0 and "sari has a new password" in replaced.stdout, replaced.stderr
+        assert new not in replaced.stdout + replaced.stderr
+        assert accounts.session_for_token(engine, old_session, settings) is None
+        assert guard.attempt("sari", GOOD).outcome == "wrong"  # the old password no longer opens it
+        assert guard.attempt("sari", new).outcome == "ok"  # unlocked and enabled again
+        [listed] = json.loads(cli(server_db, tmp_path, "user", "list", "--json").stdout)
+        assert (listed["name"], listed["disabled"], listed["locked_until"]) == ("sari", False, None)
+    finally:
+        engine.dispose()
+    refused(cli(server_db, tmp_path, "user", "password", "nobody"), "no console user 'nobody'")
+    refused(cli(server_db, tmp_path, "user", "password", "sari", password="pendek"), "")
+    refused(cli(server_db, tmp_path, "user", "password", "sari", password=None), "FIELDAPP_SERVER_PASSWORD")

@@ -9,6 +9,7 @@
     fieldapp-server set-target KABUPATEN COUNT        (e.g. set-target 32.16 24000: the console's dashboard)
     fieldapp-server recount                           (rebuild the console's counts from the records)
     fieldapp-server user add NAME --role viewer|verifier|admin | user list [--json] | user disable NAME
+    fieldapp-server user password NAME                (a forgotten password: a new one, unlocked, enabled)
 
 A console user's password comes from FIELDAPP_SERVER_PASSWORD, or is typed twice without echo;
 it is never an argument.
@@ -160,6 +161,10 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true")
     disable = actions.add_parser("disable", help="disable a console account and end its sessions at once")
     disable.add_argument("name")
+    password = actions.add_parser(
+        "password", help="set a new password (FIELDAPP_SERVER_PASSWORD or typed twice); unlocks and re-enables"
+    )
+    password.add_argument("name")
 
 
 def _add_provision(commands: argparse._SubParsersAction) -> None:
@@ -516,6 +521,12 @@ def cmd_user(args: argparse.Namespace, engine: object) -> int:
                 else "active"
             )
             print(f"{user['name']}  {user['role']}  {state}  last login {user['last_login_at'] or 'never'}")
+    elif args.user_command == "password":
+        name = accounts.normalize_name(args.name)
+        if not any(user["name"] == name for user in accounts.list_users(engine)):  # type: ignore[arg-type]
+            raise admin.AdminError(f"no console user {name!r}")  # before the password is asked for
+        ended = accounts.set_password(engine, name, _new_password(name))  # type: ignore[arg-type]
+        print(f"Console user {name} has a new password and may log in; {ended} session(s) ended.")
     else:
         ended = accounts.disable_user(engine, args.name)  # type: ignore[arg-type]
         print(f"Console user {accounts.normalize_name(args.name)} disabled; {ended} session(s) ended.")

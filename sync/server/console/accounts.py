@@ -140,6 +140,28 @@ def disable_user(engine: Engine, name: str) -> int:
     return int(ended.rowcount)
 
 
+def set_password(engine: Engine, name: str, password: str) -> int:
+    """A new password for an account, set by the server's operator: what a forgotten password needs.
+
+    The account is enabled again and unlocked, and its open sessions end (whoever held them
+    knew the old password); returns how many sessions ended.
+    """
+    name = normalize_name(name)
+    check_password(name, password)
+    password_hash = hash_password(password)
+    users = t.console_users
+    with engine.begin() as conn:
+        done = conn.execute(
+            users.update()
+            .where(users.c.name == name)
+            .values(password_hash=password_hash, disabled=False, failures=0, locked_until=None)
+        )
+        if done.rowcount != 1:
+            raise AccountError(f"no console user {name!r}")
+        ended = conn.execute(t.console_sessions.delete().where(t.console_sessions.c.user_name == name))
+    return int(ended.rowcount)
+
+
 @dataclass(frozen=True)
 class LoginResult:
     """`outcome`: "ok", "wrong" (name or password) or "locked" (`until`, a stored UTC time)."""
