@@ -1,7 +1,8 @@
 """The console's accounts, sessions and devices page in a real Chromium against a real server process.
 
-Each test runs on SQLite and on PostgreSQL (the `server_db` fixture). Accounts are made with the
-real `fieldapp-server user add`; laptops are real `fieldapp` data folders synced over HTTP.
+Each test that reaches the database runs on SQLite and on PostgreSQL (the `server_db` fixture);
+the language switch and the TLS cookie, which the browser alone decides, run on SQLite.
+Accounts are made with the real `fieldapp-server user add`; laptops are real `fieldapp` data folders synced over HTTP.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
 @pytest.fixture
 def site(server_db: str, tmp_path: Path) -> Iterator[ConsoleSite]:
     with console_site(server_db, tmp_path / "server") as running:
+        yield running
+
+
+@pytest.fixture
+def web_site(tmp_path: Path) -> Iterator[ConsoleSite]:
+    """A console on SQLite only, for what the browser alone decides (language, forms, cookies):
+    the database behind it is not what those tests test, and CI time is spent once."""
+    with console_site(f"sqlite:///{tmp_path / 'server.sqlite3'}", tmp_path / "server") as running:
         yield running
 
 
@@ -104,7 +113,8 @@ def test_login_returns_to_the_page_asked_for_and_logout_ends_the_session(site: C
     assert actions == [(ADMIN, "login"), (ADMIN, "logout")]
 
 
-def test_english_is_selectable_and_sticks(site: ConsoleSite) -> None:
+def test_english_is_selectable_and_sticks(web_site: ConsoleSite) -> None:
+    site = web_site
     site.user(VIEWER, "viewer", VIEWER_PASS)
     with chromium() as browser:
         context = browser.new_context(viewport=PHONE)
@@ -311,9 +321,10 @@ def test_enrol_code_once_a_real_laptop_the_silent_flag_and_a_revoke(
     assert actions == [("login", None), ("enrol-code", OFFICE), ("revoke", quiet_id)]
 
 
-def test_the_session_cookie_is_secure_under_tls(server_db: str, tmp_path: Path) -> None:
+def test_the_session_cookie_is_secure_under_tls(tmp_path: Path) -> None:
     _ca, cert, key = make_ca_and_server_cert(tmp_path / "pki")
-    with console_site(server_db, tmp_path / "server", ("--tls-cert", str(cert), "--tls-key", str(key))) as tls:
+    tls_options = ("--tls-cert", str(cert), "--tls-key", str(key))
+    with console_site(f"sqlite:///{tmp_path / 'server.sqlite3'}", tmp_path / "server", tls_options) as tls:
         assert tls.url.startswith("https://")
         tls.user(ADMIN, "admin", ADMIN_PASS)
         with chromium() as browser:
