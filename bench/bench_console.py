@@ -220,7 +220,10 @@ def main() -> None:
     args = parser.parse_args()
     if not args.pg_url:
         raise SystemExit("give --pg-url or set FIELDAPP_TEST_PG_URL: this benchmark runs on PostgreSQL")
-    db_url, name = fresh_pg(args.pg_url)
+    try:
+        db_url, name = fresh_pg(args.pg_url)
+    except psycopg.OperationalError:
+        raise SystemExit("cannot reach the PostgreSQL of --pg-url: start one (bash .ci/start-postgres)") from None
     engine = open_database(db_url)
     try:
         accounts.add_user(engine, "benchadmin", "admin", PASSWORD)
